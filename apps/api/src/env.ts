@@ -1,0 +1,17 @@
+/** The worker's bindings (wrangler.toml) and secrets (.dev.vars / wrangler secrets). */
+import type { RateLimiter } from "./rate-limiter";
+
+export interface Env {
+  DB: D1Database;
+  BUCKET: R2Bucket;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  ENVIRONMENT: string;
+  ADMIN_TOKEN: string;
+  MANIFEST_SIGNING_KEY: string;
+  TASK_SIGNING_KEY: string;
+}
+
+/** Hono generics for every sub-app. */
+export interface AppBindings {
+  Bindings: Env;
+}
