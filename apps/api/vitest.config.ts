@@ -14,8 +14,12 @@ export default defineConfig({
         bindings: {
           TEST_MIGRATIONS: migrations,
           ADMIN_TOKEN: "test-admin-token",
-          MANIFEST_SIGNING_KEY: "test-only",
+          // Test-only Ed25519 key (public key and id in test/models-fixtures.ts); never used outside tests.
+          MANIFEST_SIGNING_KEY: "MC4CAQAwBQYDK2VwBCIEIEXK578fdKl2EO6F+OrzRUAYALCRYJto+Pt9U2bHjmTf",
           TASK_SIGNING_KEY: "test-task-signing-key",
+          // Limits stay on (every request still asks the Durable Object) but far above what tests send;
+          // test/rate-limit.test.ts checks the 429 path with its own small limits.
+          RATE_LIMIT_SCALE: "1000",
         },
       },
     }),

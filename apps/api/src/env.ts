@@ -9,6 +9,8 @@ export interface Env {
   ADMIN_TOKEN: string;
   MANIFEST_SIGNING_KEY: string;
   TASK_SIGNING_KEY: string;
+  /** Optional multiplier for every rate limit (e.g. "1000" in tests and benchmarks). Default 1. */
+  RATE_LIMIT_SCALE?: string;
 }
 
 /** Hono generics for every sub-app. */

@@ -1,0 +1,33 @@
+/**
+ * CORS for third-party pages (the widget): any origin may read (GET, HEAD, OPTIONS) and may write with the
+ * Authorization header, because contributor tokens are bearer tokens, never cookies, so no credentials mode is
+ * needed. Admin routes get no CORS headers: browsers elsewhere have no business calling them.
+ */
+import { cors } from "hono/cors";
+
+/** Options for {@link corsPolicy}. */
+export interface CorsPolicyOptions {
+  /** Path prefix that gets no CORS headers. Default `/v1/admin`. */
+  privatePrefix?: string;
+  /** Preflight cache lifetime in seconds. Default 86400. */
+  maxAge?: number;
+}
+
+/** Middleware factory: see the file header. */
+export function corsPolicy(options: CorsPolicyOptions = {}) {
+  const { privatePrefix = "/v1/admin", maxAge = 86_400 } = options;
+  return cors({
+    origin: (_origin, c) => (c.req.path.startsWith(privatePrefix) ? null : "*"),
+    allowMethods: ["GET", "HEAD", "POST", "OPTIONS"],
+    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "Range", "If-None-Match"],
+    exposeHeaders: [
+      "ETag",
+      "Content-Range",
+      "Accept-Ranges",
+      "Content-Length",
+      "Retry-After",
+      "Idempotent-Replayed",
+    ],
+    maxAge,
+  });
+}

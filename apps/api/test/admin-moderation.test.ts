@@ -1,0 +1,135 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_TOKEN, contribute, expectApiError, get, newContributor, postJson } from "./helpers/api";
+import { pngBytes } from "./helpers/image-bytes";
+import { importSeedDataset } from "./helpers/seed-dataset";
+import { expectStoreUnchanged } from "./helpers/store-snapshot";
+
+interface Queue {
+  items: {
+    image: { sha256: string; status: string };
+    pending_captions: { pair_id: string; caption: { text: string } }[];
+  }[];
+  next_cursor: string | null;
+}
+
+let token = "";
+const shas: string[] = [];
+
+beforeAll(async () => {
+  await importSeedDataset();
+  token = (await newContributor()).token;
+  for (let i = 0; i < 3; i++) {
+    const res = await contribute(token, { image: pngBytes(16, 16, 7000 + i), caption: `queued square ${i}` });
+    shas.push(((await res.json()) as { image: { sha256: string } }).image.sha256);
+  }
+});
+
+describe("moderation", () => {
+  it("lists pending images oldest first with their pending captions, paginated", async () => {
+    const first = (await (await get("/v1/admin/moderation/queue?limit=2", ADMIN_TOKEN)).json()) as Queue;
+    expect(first.items.map((item) => item.image.sha256)).toEqual(shas.slice(0, 2));
+    expect(first.items[0]!.pending_captions.map((pair) => pair.caption.text)).toEqual(["queued square 0"]);
+    const second = (await (
+      await get(`/v1/admin/moderation/queue?limit=2&cursor=${first.next_cursor}`, ADMIN_TOKEN)
+    ).json()) as Queue;
+    expect(second.items.map((item) => item.image.sha256)).toEqual(shas.slice(2));
+    expect(second.next_cursor).toBeNull();
+  });
+
+  it("approves an image and its pending pairs, which then appear in public reads", async () => {
+    const res = await postJson(`/v1/admin/images/${shas[0]}/moderation`, { status: "approved" }, ADMIN_TOKEN);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ sha256: shas[0], status: "approved", pairs_settled: 1 });
+    expect((await get(`/v1/images/${shas[0]}`)).status).toBe(200);
+    const captions = (await (await get("/v1/captions?q=queued")).json()) as { items: { text: string }[] };
+    expect(captions.items.map((item) => item.text)).toEqual(["queued square 0"]);
+  });
+
+  it("rejects an image with a reason; it stays hidden and leaves the queue", async () => {
+    const res = await postJson(
+      `/v1/admin/images/${shas[1]}/moderation`,
+      { status: "rejected", reason: "not an image of a thing" },
+      ADMIN_TOKEN,
+    );
+    expect(res.status).toBe(200);
+    const row = await env.DB.prepare("SELECT status, moderation_reason FROM images WHERE sha256 = ?")
+      .bind(shas[1])
+      .first();
+    expect(row).toEqual({ status: "rejected", moderation_reason: "not an image of a thing" });
+    await expectApiError(await get(`/v1/images/${shas[1]}`), 404, "image_not_found");
+    const queue = (await (await get("/v1/admin/moderation/queue", ADMIN_TOKEN)).json()) as Queue;
+    expect(queue.items.map((item) => item.image.sha256)).toEqual([shas[2]]);
+  });
+
+  it("queues a new caption on an approved image, and moderates that pair on its own", async () => {
+    const res = await contribute(token, {
+      image: pngBytes(16, 16, 7000),
+      caption: "second caption for an approved image",
+    });
+    const pairId = ((await res.json()) as { pair: { id: string } }).pair.id;
+    const queue = (await (await get("/v1/admin/moderation/queue", ADMIN_TOKEN)).json()) as Queue;
+    const entry = queue.items.find((item) => item.image.sha256 === shas[0])!;
+    expect(entry.image.status).toBe("approved");
+    expect(entry.pending_captions.map((pair) => pair.pair_id)).toEqual([pairId]);
+    const decided = await postJson(
+      `/v1/admin/pairs/${pairId}/moderation`,
+      { status: "rejected" },
+      ADMIN_TOKEN,
+    );
+    expect(await decided.json()).toEqual({ pair_id: pairId, status: "rejected" });
+    const meta = (await (await get(`/v1/images/${shas[0]}/meta`)).json()) as { captions: { text: string }[] };
+    expect(meta.captions.map((caption) => caption.text)).toEqual(["queued square 0"]);
+  });
+
+  it("refuses requests without the admin token and changes nothing", async () => {
+    await expectStoreUnchanged(async () => {
+      await expectApiError(
+        await postJson(`/v1/admin/images/${shas[2]}/moderation`, { status: "approved" }),
+        401,
+        "unauthorized",
+      );
+      await expectApiError(
+        await postJson(`/v1/admin/images/${shas[2]}/moderation`, { status: "approved" }, token),
+        401,
+        "unauthorized",
+      );
+      await expectApiError(
+        await postJson("/v1/admin/pairs/1/moderation", { status: "approved" }, "wrong"),
+        401,
+        "unauthorized",
+      );
+      await expectApiError(await get("/v1/admin/moderation/queue"), 401, "unauthorized");
+    });
+  });
+
+  it("refuses bad decisions, bad ids and unknown images with 4xx, changing nothing", async () => {
+    await expectStoreUnchanged(async () => {
+      await expectApiError(
+        await postJson(`/v1/admin/images/${shas[2]}/moderation`, { status: "pending" }, ADMIN_TOKEN),
+        422,
+        "invalid_body",
+      );
+      await expectApiError(
+        await postJson(`/v1/admin/images/..%2F${shas[2]}/moderation`, { status: "approved" }, ADMIN_TOKEN),
+        400,
+        "invalid_param",
+      );
+      await expectApiError(
+        await postJson(`/v1/admin/images/${"f".repeat(64)}/moderation`, { status: "approved" }, ADMIN_TOKEN),
+        404,
+        "image_not_found",
+      );
+      await expectApiError(
+        await postJson("/v1/admin/pairs/1%20OR%201=1/moderation", { status: "approved" }, ADMIN_TOKEN),
+        400,
+        "invalid_param",
+      );
+      await expectApiError(
+        await postJson("/v1/admin/pairs/999999/moderation", { status: "approved" }, ADMIN_TOKEN),
+        404,
+        "pair_not_found",
+      );
+    });
+  });
+});

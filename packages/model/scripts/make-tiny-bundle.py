@@ -1,0 +1,50 @@
+"""Writes packages/model/test/fixtures/tiny-bundle: a seconds-trained bundle of training/configs/tiny.json.
+
+The runtime's tests need real graphs of the real bundle format (docs/bundle-format.md) that are small enough to
+commit (< 2 MB) and fast on one core. This runs the trainer's own pipeline (training/pipeline.py) on the
+trainer's synthetic test export (coloured shapes, training/tests/fixture.py), in temporary folders, so nothing
+under training/ changes. Run from the repository root with Debian's Python:
+
+    OMP_NUM_THREADS=1 /usr/bin/python3 packages/model/scripts/make-tiny-bundle.py [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT))
+
+from training import common, pipeline  # noqa: E402
+from training.tests.fixture import write_fixture  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=str(ROOT / "packages" / "model" / "test" / "fixtures" / "tiny-bundle"))
+    a = ap.parse_args()
+    common.setup_threads()
+    common.seed_everything(0)
+    out = Path(a.out)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        export, images = write_fixture(tmp_path / "export")
+        cfg = common.load_config("tiny")
+        cfg["run_dir"] = str(tmp_path / "run")
+        dc = pipeline.data_config(cfg, str(export), str(images), None)
+        staging = tmp_path / "bundle"
+        pipeline.run(cfg, dc, pipeline.STAGES, {}, False, staging, print, tmp_path / "cache")
+        if out.exists():
+            shutil.rmtree(out)
+        # The sample grids are for people reading the card; the runtime never loads them, so leave them out.
+        shutil.copytree(staging, out, ignore=shutil.ignore_patterns("*samples.png"))
+    total = sum(p.stat().st_size for p in out.iterdir())
+    print(f"tiny bundle: {out} ({total / 1e6:.2f} MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+// A model bundle in memory: the verified bytes of each file the runtime needs, found by role, and the card.
+// Where the bytes came from (the API, a folder, a test) does not matter past this point.
+import { BundleFormatError } from "../errors";
+import { parseCard, type ModelCard } from "./card";
+import type { BundleRole, Manifest, Precision } from "./manifest";
+
+/** Roles the runtime loads. */
+export const RUNTIME_ROLES: readonly BundleRole[] = [
+  "card",
+  "tokenizer",
+  "vq-encoder",
+  "vq-decoder",
+  "gpt-step",
+  "clip-text",
+  "clip-image",
+];
+
+/** One verified file. */
+export interface BundleFile {
+  readonly name: string;
+  readonly role: BundleRole;
+  readonly sha256: string;
+  readonly precision: Precision | undefined;
+  readonly bytes: Uint8Array;
+}
+
+/** A loaded bundle. */
+export interface ModelBundle {
+  readonly card: ModelCard;
+  /** One file per runtime role. */
+  readonly files: ReadonlyMap<BundleRole, BundleFile>;
+  /** The signed manifest, when the bundle came from the API. */
+  readonly manifest: Manifest | undefined;
+  /** Where it came from, e.g. `"https://api.example/v1/models/channels/stable"` or a folder path. */
+  readonly source: string;
+}
+
+/** A file entry to choose from (manifest or card). */
+export interface FileEntry {
+  readonly name: string;
+  readonly role: string;
+  readonly precision?: Precision | undefined;
+}
+
+/**
+ * The precisions to prefer, best first. Fully-fp16 graphs need WebGPU's `shader-f16` (elsewhere they can
+ * silently compute zeros), so they come first only when it is there and are left out otherwise.
+ */
+export function precisionPreference(shaderF16: boolean): readonly Precision[] {
+  const common: Precision[] = ["fp16-weights", "fp32", "int8-weights", "int8"];
+  return shaderF16 ? ["fp16", ...common] : common;
+}
+
+/**
+ * Picks one entry per wanted role: the first precision of `preference` that the bundle has (no precision counts
+ * as fp32). @throws BundleFormatError when a wanted role has no usable file.
+ */
+export function selectFiles<T extends FileEntry>(
+  entries: readonly T[],
+  roles: readonly BundleRole[],
+  preference: readonly Precision[],
+): T[] {
+  return roles.map((role) => {
+    const candidates = entries.filter((e) => e.role === role);
+    const rank = (e: T): number => {
+      const at = preference.indexOf(e.precision ?? "fp32");
+      return at < 0 ? Infinity : at;
+    };
+    const best = candidates.filter((e) => rank(e) < Infinity).sort((a, b) => rank(a) - rank(b))[0];
+    if (!best) {
+      const found = candidates.map((e) => `${e.name} (${e.precision ?? "fp32"})`).join(", ") || "no file";
+      throw new BundleFormatError(`the bundle's ${role} file`, found, `one of precision ${preference.join(", ")}`);
+    }
+    return best;
+  });
+}
+
+/** Assembles a bundle from verified files; parses the card and the tokenizer check. */
+export function assembleBundle(files: readonly BundleFile[], manifest: Manifest | undefined, source: string): ModelBundle {
+  const byRole = new Map<BundleRole, BundleFile>(files.map((f) => [f.role, f]));
+  const cardFile = byRole.get("card");
+  if (!cardFile) throw new BundleFormatError("the bundle's card file", "missing", "card.json with role card");
+  const card = parseCard(new TextDecoder().decode(cardFile.bytes));
+  for (const file of files) {
+    const listed = card.files.find((f) => f.name === file.name);
+    if (listed && listed.sha256 !== file.sha256) {
+      throw new BundleFormatError(`card.json's entry for ${file.name}`, listed.sha256, `the manifest's ${file.sha256}`);
+    }
+  }
+  return { card, files: byRole, manifest, source };
+}

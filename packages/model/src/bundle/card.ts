@@ -1,0 +1,129 @@
+// card.json (docs/bundle-format.md §7): the shapes and special ids the runtime needs, read into camelCase and
+// checked for consistency once, so the generation code can trust them.
+import { BundleFormatError } from "../errors";
+import type { JsonValue } from "./canonical-json";
+import type { Precision } from "./manifest";
+
+/** `format` of every bundle this runtime understands. */
+export const BUNDLE_FORMAT = "commonspace-bundle/1";
+
+/** A file listed in the card. */
+export interface CardFile {
+  readonly name: string;
+  readonly role: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly precision?: Precision;
+}
+
+/** The model configuration the runtime uses, from card.json. */
+export interface ModelCard {
+  readonly name: string;
+  readonly version: string;
+  readonly files: readonly CardFile[];
+  /** VQ-VAE: image side `res`, code grid side `grid`, codebook size. */
+  readonly vq: { readonly res: number; readonly grid: number; readonly codebookSize: number };
+  /** Caption length L and the pad id. */
+  readonly text: { readonly captionLen: number; readonly padId: number; readonly vocabSize: number };
+  readonly gpt: {
+    readonly textVocab: number;
+    readonly imageOffset: number;
+    readonly vocabSize: number;
+    readonly blockSize: number;
+    readonly nLayer: number;
+    readonly nHead: number;
+    readonly headDim: number;
+    readonly bot: number;
+    readonly eot: number;
+    readonly boi: number;
+    readonly boc: number;
+  };
+  readonly clip: { readonly embedDim: number; readonly logitScale: number };
+  /** The trainer's recommended sampling settings. */
+  readonly sampling: { readonly cfgScale: number; readonly topK: number; readonly temperature: number };
+  /** The whole card.json (metrics, data, licence) for display. */
+  readonly json: { readonly [key: string]: JsonValue };
+}
+
+/** Parses and checks card.json (text or parsed). @throws BundleFormatError naming the first bad field. */
+export function parseCard(input: string | unknown): ModelCard {
+  let json: unknown = input;
+  if (typeof input === "string") {
+    try {
+      json = JSON.parse(input);
+    } catch {
+      throw new BundleFormatError("card.json", input, "JSON text");
+    }
+  }
+  const card = section(json, "card");
+  if (card["format"] !== BUNDLE_FORMAT) throw new BundleFormatError("card.format", card["format"], BUNDLE_FORMAT);
+  const vq = section(card["vq"], "card.vq");
+  const text = section(card["text"], "card.text");
+  const gpt = section(card["gpt"], "card.gpt");
+  const clip = section(card["clip"], "card.clip");
+  const sampling = section(card["sampling"] ?? {}, "card.sampling");
+  const int = (obj: Record<string, unknown>, key: string, at: string, min = 1): number => {
+    const v = obj[key];
+    if (!Number.isSafeInteger(v) || (v as number) < min) {
+      throw new BundleFormatError(`${at}.${key}`, v, `an integer ≥ ${min}`);
+    }
+    return v as number;
+  };
+  const num = (obj: Record<string, unknown>, key: string, at: string, fallback: number): number => {
+    const v = obj[key] ?? fallback;
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new BundleFormatError(`${at}.${key}`, v, "a number");
+    return v;
+  };
+  const parsed: ModelCard = {
+    name: String(card["name"] ?? "unnamed"),
+    version: String(card["version"] ?? "unversioned"),
+    files: Array.isArray(card["files"]) ? (card["files"] as CardFile[]) : [],
+    vq: { res: int(vq, "res", "card.vq"), grid: int(vq, "grid", "card.vq"), codebookSize: int(vq, "codebook_size", "card.vq") },
+    text: {
+      captionLen: int(text, "caption_len", "card.text"),
+      padId: int(text, "pad_id", "card.text", 0),
+      vocabSize: int(text, "vocab_size", "card.text"),
+    },
+    gpt: {
+      textVocab: int(gpt, "text_vocab", "card.gpt"),
+      imageOffset: int(gpt, "image_offset", "card.gpt"),
+      vocabSize: int(gpt, "vocab_size", "card.gpt"),
+      blockSize: int(gpt, "block_size", "card.gpt"),
+      nLayer: int(gpt, "n_layer", "card.gpt"),
+      nHead: int(gpt, "n_head", "card.gpt"),
+      headDim: int(gpt, "head_dim", "card.gpt"),
+      bot: int(gpt, "bot", "card.gpt", 0),
+      eot: int(gpt, "eot", "card.gpt", 0),
+      boi: int(gpt, "boi", "card.gpt", 0),
+      boc: int(gpt, "boc", "card.gpt", 0),
+    },
+    clip: { embedDim: int(clip, "embed_dim", "card.clip"), logitScale: num(clip, "logit_scale", "card.clip", 1) },
+    sampling: {
+      cfgScale: num(sampling, "cfg_scale", "card.sampling", 3),
+      topK: num(sampling, "top_k", "card.sampling", 0),
+      temperature: num(sampling, "temperature", "card.sampling", 1),
+    },
+    json: card as { [key: string]: JsonValue },
+  };
+  checkConsistency(parsed);
+  return parsed;
+}
+
+function checkConsistency(c: ModelCard): void {
+  const G2 = c.vq.grid * c.vq.grid;
+  const needed = 1 + c.text.captionLen + 1 + G2;
+  if (c.gpt.blockSize < needed) {
+    throw new BundleFormatError("card.gpt.block_size", c.gpt.blockSize, `≥ ${needed} (1 + L + 1 + G²)`);
+  }
+  if (c.gpt.vocabSize !== c.gpt.imageOffset + c.vq.codebookSize) {
+    throw new BundleFormatError("card.gpt.vocab_size", c.gpt.vocabSize, `image_offset + codebook_size`);
+  }
+  if (c.vq.res % c.vq.grid !== 0) throw new BundleFormatError("card.vq.res", c.vq.res, "a multiple of vq.grid");
+}
+
+function section(value: unknown, at: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new BundleFormatError(at, value, "a JSON object");
+  }
+  return value as Record<string, unknown>;
+}

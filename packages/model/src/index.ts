@@ -1,0 +1,63 @@
+// Public API of @commonspace/model (browser-safe: no Node built-ins). Node-only parts — the filesystem cache,
+// bundles from a folder, the CLI — are in "@commonspace/model/node".
+export { env, resolveWasmThreads } from "./env";
+export type { BackendPreference, ModelEnv } from "./env";
+export { getBackend, onBackendChange, fallBackToWasm, resetBackend } from "./backend";
+export type { BackendInfo, BackendName } from "./backend";
+export {
+  BackendError,
+  BundleFormatError,
+  CancelledError,
+  DownloadError,
+  ImageFormatError,
+  IntegrityError,
+  ModelError,
+  ModelOptionError,
+  QuotaError,
+  SignatureError,
+} from "./errors";
+export { loadModel } from "./load-model";
+export type { LoadModelOptions, ModelSource } from "./load-model";
+export { Model, createModel } from "./model";
+export type { ModelEvents } from "./model";
+export type { Candidate, GenerateOptions, GenerateProgress, Generation } from "./generate";
+export type { CaptionOptions } from "./caption";
+export type { Ranked } from "./rank";
+export { createEmbeddingIndex } from "./embedding-index";
+export type { EmbeddingIndex, Neighbour } from "./embedding-index";
+export { createImage, imageGrid, scaleImage } from "./image";
+export type { RgbaImage } from "./image";
+export { decodePng, encodePng, MAX_PNG_SIDE } from "./png";
+export type { EncodePngOptions } from "./png";
+export { createRng } from "./rng";
+export type { Rng } from "./rng";
+export { argmax, guideLogits, logProbability, sampleLogits } from "./sampling";
+export type { SamplingOptions } from "./sampling";
+export { ModelStore } from "./bundle/model-store";
+export type {
+  ModelStoreEvents,
+  ModelStoreOptions,
+  StoreLoadOptions,
+  StoreLoadResult,
+  UpdateStatus,
+} from "./bundle/model-store";
+export type { BundleProgress } from "./bundle/fetch-files";
+export { createMemoryCache } from "./bundle/cache";
+export type { BlobCache } from "./bundle/cache";
+export { createCacheApiCache } from "./bundle/cache-api";
+export { loadBundleFromUrl, loadBundleByCard } from "./bundle/card-bundle";
+export type { CardBundleOptions } from "./bundle/card-bundle";
+export { assembleBundle, precisionPreference, RUNTIME_ROLES } from "./bundle/bundle";
+export type { BundleFile, ModelBundle } from "./bundle/bundle";
+export { parseCard, BUNDLE_FORMAT } from "./bundle/card";
+export type { ModelCard } from "./bundle/card";
+export { MANIFEST_FORMAT } from "./bundle/manifest";
+export type { BundleRole, Manifest, ManifestFile, Precision, SignedManifest } from "./bundle/manifest";
+export { verifyManifest } from "./bundle/signature";
+export type { VerifiedManifest } from "./bundle/signature";
+export { canonicalJson, canonicalJsonBytes } from "./bundle/canonical-json";
+export type { JsonValue } from "./bundle/canonical-json";
+export { DEV_MANIFEST_KEY, PRODUCTION_MANIFEST_KEYS, defaultTrustedKeys } from "./bundle/keys";
+export type { TrustedKey } from "./bundle/keys";
+export { checkStorage } from "./bundle/storage";
+export type { StorageStatus } from "./bundle/storage";

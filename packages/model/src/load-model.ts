@@ -1,0 +1,58 @@
+// One call from "where the weights are" to a ready model: a bundle already in memory, static files with a
+// card, or a channel of the API (signed manifest, verified download, cache, update safety). Browser-safe;
+// the Node entry adds folders and the filesystem cache.
+import { getBackend } from "./backend";
+import { precisionPreference, type ModelBundle } from "./bundle/bundle";
+import { createCacheApiCache } from "./bundle/cache-api";
+import { loadBundleFromUrl } from "./bundle/card-bundle";
+import type { BundleProgress } from "./bundle/fetch-files";
+import { ModelStore, type ModelStoreOptions, type StoreLoadResult } from "./bundle/model-store";
+import type { ModelError } from "./errors";
+import { createModel, type Model } from "./model";
+
+/** Where a model comes from. */
+export type ModelSource =
+  | { readonly bundle: ModelBundle }
+  /** Static files of a bundle (card.json and its files) under a URL; checked against the card. */
+  | { readonly url: string | URL }
+  /** A channel of the API; the cache defaults to the Cache API in browsers, else memory. */
+  | ModelStoreOptions;
+
+/** Options of {@link loadModel}. */
+export interface LoadModelOptions {
+  signal?: AbortSignal;
+  /** Download progress (API sources: bytes per file and in total). */
+  onProgress?: (progress: BundleProgress) => void;
+  /** Problems that did not stop loading: a refused update, a full disk, an unreachable API. */
+  onWarning?: (warning: ModelError) => void;
+  /** What happened to updates (API sources only). */
+  onStatus?: (result: Omit<StoreLoadResult, "bundle">) => void;
+}
+
+/**
+ * Loads a model.
+ * @example
+ * const model = await loadModel({ api: "https://api.example.org", channel: "stable" }, {
+ *   onProgress: (p) => (bar.value = p.totalLoaded / p.totalBytes),
+ * });
+ */
+export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<Model> {
+  if ("bundle" in source) return createModel(source.bundle);
+  const precisions = precisionPreference((await getBackend()).shaderF16);
+  if ("url" in source) {
+    return createModel(await loadBundleFromUrl(source.url, { precisions, ...(options.signal && { signal: options.signal }) }));
+  }
+  const store = new ModelStore({ ...source, cache: source.cache ?? (await createCacheApiCache()) });
+  const off = options.onWarning ? store.on("warning", options.onWarning) : undefined;
+  try {
+    const { bundle, ...status } = await store.load({
+      precisions,
+      ...(options.signal && { signal: options.signal }),
+      ...(options.onProgress && { onProgress: options.onProgress }),
+    });
+    options.onStatus?.(status);
+    return createModel(bundle);
+  } finally {
+    off?.();
+  }
+}

@@ -1,0 +1,151 @@
+"""`card.json` (machine-readable, docs/bundle-format.md §7) and `README.md` (the human-readable model card)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+
+from . import common
+
+ROLE_OF_EXTRA = {"samples.png": "samples", "heldout-samples.png": "samples-heldout", "README.md": "readme"}
+TARGETS = {"vq_psnr_db": (">=", 24.0), "vq_perplexity": (">=", 200.0), "clip_t2i_recall_at_5": (">=", 0.30),
+           "gen_over_real": (">=", 0.5)}
+
+
+def _file_entry(path: Path, role: str, **extra) -> dict:
+    raw = path.read_bytes()
+    return {"name": path.name, "role": role, "sha256": hashlib.sha256(raw).hexdigest(), "bytes": len(raw), **extra}
+
+
+def data_summary(ds) -> dict:
+    m = ds.meta
+    held = ds.heldout.numpy()
+    attributions = sorted({f"{s}: {a}" for s, a in zip(m["source"], m.get("attribution", [None] * len(held))) if a})
+    return {"images": len(held), "train_images": int((~held).sum()), "heldout_images": int(held.sum()),
+            "concepts": len(m["concepts"]), "heldout_concepts": len(m["heldout_concepts"]),
+            "captions": len(ds.cap_text), "negatives": len(ds.neg_ids),
+            "sources": dict(Counter(m["source"]).most_common()), "licences": dict(Counter(m["licence"]).most_common()),
+            "attributions": attributions, "export": m["data_config"]["export"]}
+
+
+def training_summary(cfg: dict) -> dict:
+    run = common.run_dir(cfg)
+    t = json.loads((run / "timings.json").read_text()) if (run / "timings.json").exists() else {}
+    steps, minutes = {}, {}
+    for stage in ("vqvae", "clip", "gpt"):
+        p = run / f"{stage}.pt"
+        if p.exists():
+            ck = common.load_checkpoint(p)
+            steps[stage], minutes[stage] = ck["step"], round(ck["spent_s"] / 60, 1)
+    return {"hardware": t.get("hardware"), "torch": t.get("torch"), "train_minutes": minutes, "steps": steps,
+            "stage_wall_minutes": {k: round(v / 60, 1) for k, v in t.items() if isinstance(v, float)}}
+
+
+def write_card(cfg: dict, ds, vq, clip, gpt, files: list[dict], out: Path, log=print) -> dict:
+    metrics_path = common.run_dir(cfg) / "metrics.json"
+    metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
+    data = data_summary(ds)
+    g = gpt.c
+    card = {
+        "format": "commonspace-bundle/1",
+        "name": cfg.get("bundle_name", cfg["name"]),
+        "version": cfg.get("version") or dt.datetime.utcnow().strftime("%Y.%m.%d-%H%M"),
+        "created": dt.datetime.utcnow().replace(microsecond=0).isoformat() + "Z",
+        "files": [],
+        "vq": {"res": vq.c.res, "grid": vq.c.grid, "codebook_size": vq.c.codebook_size, "code_dim": vq.c.code_dim},
+        "text": {"caption_len": g.caption_len, "pad_id": g.pad_id, "vocab_size": g.text_vocab,
+                 "tokenizer_sha256": ds.cmeta["tokenizer"]["sha256"],
+                 "special": ds.cmeta["tokenizer"]["special"]},
+        "gpt": {"text_vocab": g.text_vocab, "image_offset": g.image_offset, "codebook_size": g.codebook_size,
+                "pad_id": g.pad_id, "bot": g.bot, "eot": g.eot, "boi": g.boi, "boc": g.boc, "vocab_size": g.vocab_size,
+                "block_size": g.block_size, "image_tokens": g.image_tokens, "caption_len": g.caption_len,
+                "n_layer": g.n_layer, "n_head": g.n_head, "head_dim": g.d_model // g.n_head, "d_model": g.d_model},
+        "clip": {"embed_dim": clip.c.embed_dim, "logit_scale": round(float(clip.scale()), 4)},
+        "sampling": {k: cfg["eval"][k] for k in ("cfg_scale", "top_k", "temperature")},
+        "params": {"vqvae": _n(vq), "clip": _n(clip), "gpt": _n(gpt)},
+        "config": cfg,
+        "data": data,
+        "training": training_summary(cfg),
+        "metrics": metrics,
+        "targets": {k: {"op": op, "value": v, "met": (metrics.get(k, float("-inf")) >= v) if metrics else None}
+                    for k, (op, v) in TARGETS.items()},
+        "licence": licence_summary(data),
+    }
+    (out / "README.md").write_text(readme(card))
+    entries = [_file_entry(out / f["name"], f["role"], **{k: v for k, v in f.items() if k not in ("name", "role")})
+               for f in files]
+    entries += [_file_entry(out / n, r) for n, r in ROLE_OF_EXTRA.items() if (out / n).exists()]
+    card["files"] = entries
+    card["bundle_bytes"] = sum(e["bytes"] for e in entries)
+    (out / "card.json").write_text(json.dumps(card, indent=2) + "\n")
+    return card
+
+
+def _n(m) -> int:
+    return sum(p.numel() for p in m.parameters())
+
+
+def licence_summary(data: dict) -> str:
+    lic = ", ".join(f"{k} ({v} images)" for k, v in data["licences"].items())
+    return (f"Weights trained on images under: {lic}. Attribution-requiring licences (CC-BY*) apply to the "
+            "training images; see data.attributions. The weights themselves are released with the repository.")
+
+
+def readme(card: dict) -> str:
+    m, d, t = card["metrics"], card["data"], card["training"]
+
+    def f(k, pct=False):
+        v = m.get(k)
+        return "n/a" if v is None else (f"{100 * v:.1f} %" if pct else f"{v:.2f}")
+
+    met = "\n".join(f"| `{k}` | {op} {v} | {'yes' if card['targets'][k]['met'] else 'no'} |"
+                    for k, (op, v) in TARGETS.items())
+    return f"""# Model card: `{card['name']}` {card['version']}
+
+Three small models that run in the browser (onnxruntime-web), trained from scratch on the Commonspace seed
+dataset: a VQ-VAE image tokenizer ({card['params']['vqvae'] / 1e6:.2f} M params; {card['vq']['res']}x{card['vq']['res']}
+RGB -> {card['vq']['grid']}x{card['vq']['grid']} codes of {card['vq']['codebook_size']}), a CLIP dual encoder
+({card['params']['clip'] / 1e6:.2f} M) and a GPT prior ({card['params']['gpt'] / 1e6:.2f} M, {card['gpt']['n_layer']}
+layers, d={card['gpt']['d_model']}) that generates images from text and captions images. File formats:
+`docs/bundle-format.md`.
+
+## Data
+{d['images']} images of {d['concepts']} concepts from {', '.join(d['sources'])}; {d['captions']} caption variants,
+{d['negatives']} explicit negatives. **Held out by concept**: {d['heldout_concepts']} concepts
+({d['heldout_images']} images, every style of each) were never trained on; all metrics below are on them.
+
+## Metrics (held-out concepts)
+| metric | value |
+|---|---|
+| VQ-VAE PSNR | {f('vq_psnr_db')} dB |
+| VQ-VAE codebook perplexity | {f('vq_perplexity')} of {card['vq']['codebook_size']} |
+| CLIP text->image recall@1 / @5 / @10 | {f('clip_t2i_recall_at_1', 1)} / {f('clip_t2i_recall_at_5', 1)} / {f('clip_t2i_recall_at_10', 1)} among {m.get('clip_candidates')} images |
+| CLIP image->text recall@1 / @5 / @10 | {f('clip_i2t_recall_at_1', 1)} / {f('clip_i2t_recall_at_5', 1)} / {f('clip_i2t_recall_at_10', 1)} |
+| generation R-precision (CLIP rerank off) | {f('gen_r_precision', 1)} ({m.get('r_precision_queries')} captions, 1 of {m.get('r_precision_candidates')}) |
+| real-image R-precision (ceiling) | {f('real_r_precision', 1)} |
+| generation / ceiling | {f('gen_over_real', 1)} |
+| captioning accuracy (true caption ranked first of {m.get('caption_candidates')}) | {f('caption_accuracy', 1)} ({m.get('caption_queries')} images) |
+
+A CLIP recall hit is any image of the query's concept (styles of one concept share their captions).
+
+| target | required | met |
+|---|---|---|
+{met}
+
+## Samples
+`samples.png`: common prompts, six samples each, best CLIP score first. `heldout-samples.png`: held-out captions;
+the first image is the one used for the R-precision (rerank off), then three more samples, then the real image.
+
+## Training
+Hardware: {t['hardware']}; torch {t['torch']}. Minutes per stage: {t['train_minutes']}; steps: {t['steps']}.
+
+## Licence
+{card['licence']}
+
+## Limitations
+Tiny models trained for minutes on one CPU core: images are 32x32 and often blurry; prompts far from emoji and
+icon names are out of distribution; captions are short names, not sentences.
+"""

@@ -1,0 +1,217 @@
+"""GPT prior over one token stream that holds text and VQ image codes, in both directions.
+
+Unified vocabulary (see docs/bundle-format.md):
+    [0, V_text)                    text token ids, exactly the tokenizer's ids, including its special tokens
+                                   <|pad|>, <|bot|>, <|eot|>, <|boi|>, <|boc|> (packages/tokenizer)
+    [V_text, V_text + K)           image code c -> V_text + c
+Streams (L = caption_len, G*G = 64 image codes), length T = 1 + G*G + 1 + L + 1:
+    text -> image  [<|bot|>, t_1 .. t_L (pad-filled), <|boi|>, c_1 .. c_64, pad]   loss on the 64 codes
+    image -> text  [<|boi|>, c_1 .. c_64, <|boc|>, t_1 .. t_n, <|eot|>, pad ...]    loss on text + <|eot|>
+The first token marks the direction. Caption dropout (all-pad caption) trains the unconditional branch for
+classifier-free guidance (Ho & Salimans 2022). `step` runs one token with a static-size KV cache for ONNX export.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+@dataclass
+class GPTConfig:
+    text_vocab: int = 2048
+    codebook_size: int = 512
+    image_tokens: int = 64
+    caption_len: int = 24
+    pad_id: int = 0  # the tokenizer's special-token ids (text ids)
+    bot: int = 1
+    eot: int = 2
+    boi: int = 3
+    boc: int = 4
+    d_model: int = 256
+    n_layer: int = 6
+    n_head: int = 8
+    dropout: float = 0.0
+
+    @property
+    def image_offset(self) -> int:
+        return self.text_vocab
+
+    @property
+    def vocab_size(self) -> int:
+        return self.text_vocab + self.codebook_size
+
+    @property
+    def block_size(self) -> int:
+        return 1 + self.image_tokens + 1 + self.caption_len + 1
+
+
+class Block(nn.Module):
+    def __init__(self, c: GPTConfig):
+        super().__init__()
+        assert c.d_model % c.n_head == 0, f"d_model {c.d_model} not divisible by n_head {c.n_head}"
+        self.n_head, self.hd = c.n_head, c.d_model // c.n_head
+        self.ln1, self.ln2 = nn.LayerNorm(c.d_model), nn.LayerNorm(c.d_model)
+        self.qkv, self.proj = nn.Linear(c.d_model, 3 * c.d_model), nn.Linear(c.d_model, c.d_model)
+        self.mlp = nn.Sequential(nn.Linear(c.d_model, 4 * c.d_model), nn.GELU(), nn.Linear(4 * c.d_model, c.d_model))
+        self.drop = nn.Dropout(c.dropout)
+
+    def _qkv(self, x):  # (B, T, C) -> 3 x (B, h, T, hd)
+        B, T, C = x.shape
+        q, k, v = self.qkv(self.ln1(x)).split(C, dim=2)
+        return [t.view(B, T, self.n_head, self.hd).transpose(1, 2) for t in (q, k, v)]
+
+    def _out(self, x, y):  # y (B, h, T, hd)
+        B, T, C = x.shape
+        x = x + self.drop(self.proj(y.transpose(1, 2).reshape(B, T, C)))
+        return x + self.drop(self.mlp(self.ln2(x)))
+
+    def forward(self, x, causal_bias):  # x (B, T, C), causal_bias (T, T)
+        q, k, v = self._qkv(x)
+        att = (q @ k.transpose(-2, -1)) / math.sqrt(self.hd) + causal_bias  # (B, h, T, T)
+        return self._out(x, self.drop(att.softmax(-1)) @ v)
+
+    def step(self, x, k_cache, v_cache, write, visible_bias):
+        """x (B, 1, C); caches (B, h, Tmax, hd); write (1, 1, Tmax, 1) one-hot of pos; visible_bias (Tmax,)."""
+        q, k, v = self._qkv(x)  # (B, h, 1, hd)
+        k_cache = k_cache * (1 - write) + k * write  # mask-select instead of index_put: static, export-friendly
+        v_cache = v_cache * (1 - write) + v * write
+        att = (q @ k_cache.transpose(-2, -1)) / math.sqrt(self.hd) + visible_bias  # (B, h, 1, Tmax)
+        return self._out(x, att.softmax(-1) @ v_cache), k_cache, v_cache
+
+
+class GPT(nn.Module):
+    def __init__(self, c: GPTConfig):
+        super().__init__()
+        self.c = c
+        self.tok = nn.Embedding(c.vocab_size, c.d_model)
+        self.pos = nn.Parameter(torch.zeros(1, c.block_size, c.d_model))
+        self.blocks = nn.ModuleList([Block(c) for _ in range(c.n_layer)])
+        self.ln = nn.LayerNorm(c.d_model)
+        self.drop = nn.Dropout(c.dropout)
+        self.apply(self._init)
+        nn.init.normal_(self.pos, std=0.02)
+        for n, p in self.named_parameters():
+            if n.endswith("proj.weight") or n.endswith("mlp.2.weight"):  # GPT-2 scaled residual init
+                nn.init.normal_(p, std=0.02 / math.sqrt(2 * c.n_layer))
+
+    @staticmethod
+    def _init(m):
+        if isinstance(m, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, std=0.02)
+        if isinstance(m, nn.Linear) and m.bias is not None:
+            nn.init.zeros_(m.bias)
+
+    def logits(self, h):  # weight-tied output head: (…, C) -> (…, V)
+        return self.ln(h) @ self.tok.weight.t()
+
+    def forward(self, idx, targets=None):  # idx (B, T) -> logits (B, T, V), loss
+        B, T = idx.shape
+        assert T <= self.c.block_size, f"sequence length {T} > block size {self.c.block_size}"
+        x = self.drop(self.tok(idx) + self.pos[:, :T])
+        bias = torch.full((T, T), -1e4, device=idx.device).triu(1)
+        for blk in self.blocks:
+            x = blk(x, bias)
+        logits = self.logits(x)
+        loss = None
+        if targets is not None:  # targets use -100 where no loss applies
+            loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1), ignore_index=-100)
+        return logits, loss
+
+    def empty_cache(self, batch: int, device=None, dtype=torch.float32):
+        shape = (self.c.n_layer, batch, self.c.n_head, self.c.block_size, self.c.d_model // self.c.n_head)
+        return torch.zeros(shape, device=device, dtype=dtype), torch.zeros(shape, device=device, dtype=dtype)
+
+    def step(self, tokens, pos, k_cache, v_cache):
+        """One decoding step with a static KV cache.
+
+        tokens (B, 1) int64; pos (1,) int64, the position of `tokens` in the stream (0-based, same for all rows);
+        k_cache, v_cache (n_layer, B, n_head, block_size, head_dim) float32.
+        Returns logits (B, V) for the next token and the updated caches (same shapes).
+        """
+        Tm = self.c.block_size
+        ar = torch.arange(Tm, device=tokens.device)
+        write = (ar == pos).to(k_cache.dtype).view(1, 1, Tm, 1)
+        visible_bias = (ar > pos).to(k_cache.dtype) * -1e4  # (Tmax,)
+        x = self.tok(tokens) + self.pos[:, :Tm].index_select(1, pos)  # (B, 1, C)
+        ks, vs = [], []
+        for i, blk in enumerate(self.blocks):
+            x, k, v = blk.step(x, k_cache[i], v_cache[i], write, visible_bias)
+            ks.append(k), vs.append(v)
+        return self.logits(x)[:, 0], torch.stack(ks), torch.stack(vs)
+
+
+# ------------------------------------------------------------------------------------------ streams
+def forward_stream(c: GPTConfig, text_ids, codes):
+    """text_ids (B, L) pad-filled, codes (B, 64) -> tokens (B, T), targets (B, T-1) with -100 off the codes."""
+    B = len(codes)
+    col = lambda v: torch.full((B, 1), v, dtype=torch.long, device=codes.device)  # noqa: E731
+    tokens = torch.cat([col(c.bot), text_ids, col(c.boi), codes + c.image_offset, col(c.pad_id)], 1)
+    targets = tokens[:, 1:].clone()
+    start = 1 + c.caption_len  # target index of c_1 (predicted from <|boi|>)
+    targets[:, :start] = -100
+    targets[:, start + c.image_tokens :] = -100
+    return tokens, targets
+
+
+def reverse_stream(c: GPTConfig, text_ids, codes):
+    """codes (B, 64), text_ids (B, L) -> tokens (B, T), targets: text tokens and <|eot|> only."""
+    B, L = text_ids.shape
+    col = lambda v: torch.full((B, 1), v, dtype=torch.long, device=codes.device)  # noqa: E731
+    n = (text_ids != c.pad_id).sum(1)  # (B,) caption lengths (captions are right-padded)
+    text = torch.cat([text_ids, col(c.pad_id)], 1)  # (B, L + 1)
+    text = torch.where(torch.arange(L + 1, device=codes.device)[None] == n[:, None], col(c.eot), text)
+    tokens = torch.cat([col(c.boi), codes + c.image_offset, col(c.boc), text], 1)
+    targets = tokens[:, 1:].clone()
+    head = 1 + c.image_tokens  # target index of t_1 (predicted from <|boc|>)
+    targets[:, :head] = -100
+    after = torch.arange(L + 1, device=codes.device)[None] > n[:, None]
+    targets[:, head:] = targets[:, head:].masked_fill(after, -100)
+    return tokens, targets
+
+
+# ------------------------------------------------------------------------------------------ sampling
+@torch.no_grad()
+def generate_codes(model: GPT, text_ids, cfg_scale: float = 3.0, top_k: int = 64, temperature: float = 1.0,
+                   gen: torch.Generator | None = None):
+    """text_ids (B, L) -> codes (B, 64), sampled with the KV-cache step and classifier-free guidance.
+
+    Rows are laid out as the runtime does: [B conditional rows; B unconditional (all-pad caption) rows].
+    """
+    c, B = model.c, len(text_ids)
+    dev = text_ids.device
+    uncond = torch.full_like(text_ids, c.pad_id)
+    prefix = torch.cat([torch.full((2 * B, 1), c.bot, device=dev), torch.cat([text_ids, uncond]),
+                        torch.full((2 * B, 1), c.boi, device=dev)], 1)  # (2B, L + 2)
+    k, v = model.empty_cache(2 * B, dev)
+    for p in range(prefix.shape[1]):
+        logits, k, v = model.step(prefix[:, p : p + 1], torch.tensor([p], device=dev), k, v)
+    out = []
+    for i in range(c.image_tokens):
+        lg = logits[:, c.image_offset : c.image_offset + c.codebook_size].float()  # only image codes
+        lg = lg[B:] + cfg_scale * (lg[:B] - lg[B:])
+        lg = lg / max(temperature, 1e-5)
+        if top_k:
+            kth = lg.topk(min(top_k, lg.shape[1]), dim=1).values[:, -1:]
+            lg = lg.masked_fill(lg < kth, -float("inf"))
+        nxt = torch.multinomial(lg.softmax(-1).cpu(), 1, generator=gen).to(dev)  # (B, 1)
+        out.append(nxt)
+        pos = prefix.shape[1] + i
+        if i + 1 < c.image_tokens:
+            logits, k, v = model.step(torch.cat([nxt, nxt]) + c.image_offset, torch.tensor([pos], device=dev), k, v)
+    return torch.cat(out, 1)
+
+
+@torch.no_grad()
+def caption_logprob(model: GPT, codes, text_ids):
+    """Mean log-probability per token (text + <|eot|>) of each caption under the image->text stream: (B,)."""
+    tokens, targets = reverse_stream(model.c, text_ids, codes)
+    logits, _ = model(tokens[:, :-1])
+    lp = logits.float().log_softmax(-1)
+    mask = targets != -100
+    tok_lp = lp.gather(-1, targets.clamp_min(0)[..., None])[..., 0] * mask
+    return tok_lp.sum(1) / mask.sum(1)

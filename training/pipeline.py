@@ -1,0 +1,103 @@
+"""The whole trainer in one command: data cache -> VQ-VAE -> CLIP -> GPT -> evaluation -> ONNX export + card.
+
+    python3 -m training.pipeline --config cpu-default --out models/default [--resume]
+            [--minutes vqvae=20,clip=15,gpt=45] [--stages vqvae,clip,gpt,eval,export]
+
+Each stage checkpoints into `training/runs/<config>/` every `ckpt_every_s`; `--resume` continues an interrupted
+stage and skips finished ones. Stage modules are imported when the stage starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import platform
+import time
+from pathlib import Path
+
+import torch
+
+from . import common
+from .data import CACHE, DataConfig, build_caption_cache, build_image_cache
+
+SEED = common.ROOT / "apps" / "api" / "seed" / ".cache"
+STAGES = ["vqvae", "clip", "gpt", "eval", "export"]
+
+
+def data_config(cfg: dict, export: str, images: str | None, base_url: str | None) -> DataConfig:
+    return DataConfig(export=export, images_dir=images, base_url=base_url, **cfg["data"])
+
+
+def parse_minutes(s: str | None) -> dict:
+    out = {}
+    for part in (s or "").split(","):
+        if part.strip():
+            k, v = part.split("=")
+            if k not in STAGES:
+                raise ValueError(f"--minutes stage {k!r} is not one of {STAGES}")
+            out[k] = float(v)
+    return out
+
+
+def record_stage(cfg: dict, stage: str, seconds: float) -> None:
+    """Append wall time per stage to `<run>/timings.json` (for the card)."""
+    path = common.run_dir(cfg) / "timings.json"
+    t = json.loads(path.read_text()) if path.exists() else {}
+    t[stage] = t.get(stage, 0.0) + seconds
+    t["hardware"] = f"{platform.machine()} {platform.processor() or ''} threads={torch.get_num_threads()}" + (
+        f" cuda={torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else "")
+    t["torch"] = torch.__version__
+    path.write_text(json.dumps(t, indent=2))
+
+
+def run(cfg: dict, dc: DataConfig | None, stages: list[str], minutes: dict, resume: bool, out: Path, log,
+        cache_dir: Path = CACHE, tokenizer=None, prebuilt: dict | None = None) -> None:
+    """Run `stages` in order. `prebuilt` = {"images", "captions"} cache paths skips building them (GPU machine);
+    `tokenizer` is only for tests (see tokenize.FallbackTokenizer)."""
+    data = dict(prebuilt) if prebuilt else {"images": build_image_cache(dc, cache_dir, log=log)}
+    for stage in stages:
+        t0 = time.time()
+        if stage in ("clip", "gpt", "eval", "export") and "captions" not in data:
+            data["captions"] = build_caption_cache(dc, cache_dir, tokenizer, log=log)
+        if stage in ("vqvae", "clip", "gpt"):
+            mod = importlib.import_module(f".train_{stage}", __package__)
+            mod.train(cfg, data, minutes.get(stage), resume, log)
+        elif stage == "eval":
+            importlib.import_module(".evaluate", __package__).run(cfg, data, out, log)
+        elif stage == "export":
+            importlib.import_module(".export", __package__).export_bundle(cfg, data, out, log)
+        record_stage(cfg, stage, time.time() - t0)
+        log(f"pipeline: stage {stage} finished in {(time.time() - t0) / 60:.1f} min")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--config", default="cpu-default")
+    ap.add_argument("--export", default=str(SEED / "export.ndjson"), help="export NDJSON file or GET /v1/export URL")
+    ap.add_argument("--images", default=str(SEED / "images"), help="folder of <sha256>.png")
+    ap.add_argument("--base-url", help="API origin to fetch images missing locally")
+    ap.add_argument("--cache", help="prebuilt caches '<key>.images.npz,<key>.captions.npz' (e.g. carried to a GPU)")
+    ap.add_argument("--out", default=str(common.ROOT / "models" / "default"))
+    ap.add_argument("--stages", default=",".join(STAGES))
+    ap.add_argument("--minutes", help="per-stage budgets overriding the config, e.g. vqvae=20,gpt=45")
+    ap.add_argument("--resume", action="store_true")
+    a = ap.parse_args()
+    common.setup_threads()
+    cfg = common.load_config(a.config)
+    log = common.Logger(common.run_dir(cfg) / "log.txt")
+    stages = [s for s in a.stages.split(",") if s]
+    bad = [s for s in stages if s not in STAGES]
+    if bad:
+        raise ValueError(f"unknown stages {bad}; expected some of {STAGES}")
+    log(f"pipeline: config {cfg['name']}, stages {stages}, resume={a.resume}")
+    prebuilt = None
+    if a.cache:
+        images, captions = (Path(p) for p in a.cache.split(","))
+        prebuilt = {"images": images, "captions": captions}
+    run(cfg, None if prebuilt else data_config(cfg, a.export, a.images, a.base_url), stages,
+        parse_minutes(a.minutes), a.resume, Path(a.out), log, prebuilt=prebuilt)
+
+
+if __name__ == "__main__":
+    main()

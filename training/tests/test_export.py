@@ -1,0 +1,96 @@
+"""torch vs onnxruntime-node parity of every exported graph (fp32 within 1e-4; fp16-weight graphs against the
+fp16-rounded torch model within 1e-4), and the fp16 variants really store half-precision weights."""
+
+import numpy as np
+import onnx
+import pytest
+import torch
+
+from training import export
+from training.models.clip import CLIP, CLIPConfig
+from training.models.gpt import GPT, GPTConfig
+from training.models.vqvae import VQConfig, VQVAE
+from training.parity.onnx_node import run_onnx
+
+ATOL = 1e-4
+
+
+@pytest.fixture(scope="module")
+def graphs(tmp_path_factory):
+    torch.manual_seed(0)
+    vq = VQVAE(VQConfig(ch=8, ch_mult=[1, 2, 2], n_res=[0, 1, 1], codebook_size=32, code_dim=8)).eval()
+    vq.quant.embed.normal_()
+    clip = CLIP(CLIPConfig(vocab_size=40, caption_len=6, d_model=32, n_layer=1, n_head=2, embed_dim=16,
+                           img_ch=8)).eval()
+    gpt = GPT(GPTConfig(text_vocab=40, codebook_size=32, image_tokens=64, caption_len=6, d_model=32, n_layer=2,
+                        n_head=2)).eval()
+    d = tmp_path_factory.mktemp("onnx")
+    paths = export.export_graphs(vq, clip, gpt, d)
+    half = {role: export.to_fp16_weights(p, p.with_suffix(".fp16.onnx")) for role, p in paths.items()}
+    return vq, clip, gpt, paths, half
+
+
+def inputs_for(role, vq, clip, gpt, batch=3):
+    g = torch.Generator().manual_seed(1)
+    if role in ("vq-encoder", "clip-image"):
+        return {"image": torch.rand(batch, 3, 32, 32, generator=g)}
+    if role == "vq-decoder":
+        return {"codes": torch.randint(0, 32, (batch, 8, 8), generator=g)}
+    if role == "clip-text":
+        ids = torch.randint(5, 40, (batch, 6), generator=g)
+        ids[0, 3:] = 0  # padding
+        return {"ids": ids}
+    k = torch.randn(gpt.c.n_layer, batch, gpt.c.n_head, gpt.c.block_size, gpt.c.d_model // gpt.c.n_head, generator=g)
+    return {"tokens": torch.randint(0, gpt.c.vocab_size, (batch, 1), generator=g), "pos": torch.tensor([17]),
+            "k_cache": k, "v_cache": k.flip(0)}
+
+
+def torch_outputs(role, vq, clip, gpt, x):
+    with torch.no_grad():
+        if role == "vq-encoder":
+            return [vq.encode(x["image"])]
+        if role == "vq-decoder":
+            return [vq.decode(x["codes"])]
+        if role == "clip-text":
+            return [clip.text(x["ids"])]
+        if role == "clip-image":
+            return [clip.image(x["image"])]
+        return list(gpt.step(x["tokens"], x["pos"], x["k_cache"], x["v_cache"]))
+
+
+ROLES = ["vq-encoder", "vq-decoder", "gpt-step", "clip-text", "clip-image"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_fp32_graph_matches_torch_in_onnxruntime_node(role, graphs):
+    vq, clip, gpt, paths, _ = graphs
+    x = inputs_for(role, vq, clip, gpt)
+    got = list(run_onnx(paths[role], {k: v.numpy() for k, v in x.items()}).values())
+    want = torch_outputs(role, vq, clip, gpt, x)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert g.shape == tuple(w.shape)
+        assert np.abs(g.astype(np.float64) - w.numpy()).max() <= ATOL, role
+
+
+def test_gpt_step_graph_accepts_another_batch_size(graphs):
+    vq, clip, gpt, paths, _ = graphs
+    x = inputs_for("gpt-step", vq, clip, gpt, batch=5)
+    got = run_onnx(paths["gpt-step"], {k: v.numpy() for k, v in x.items()})
+    assert got["logits"].shape == (5, gpt.c.vocab_size) and got["k_cache_out"].shape == tuple(x["k_cache"].shape)
+
+
+def test_fp16_weight_graphs_store_half_weights_and_match_the_rounded_model(graphs):
+    vq, clip, gpt, paths, half = graphs
+    for role in ROLES:
+        m = onnx.load(str(half[role]))
+        assert any(i.data_type == onnx.TensorProto.FLOAT16 for i in m.graph.initializer), role
+        assert half[role].stat().st_size < 0.7 * paths[role].stat().st_size, role
+    import copy
+
+    vq16, clip16, gpt16 = (export.round_to_fp16_(copy.deepcopy(m)) for m in (vq, clip, gpt))
+    for role in ROLES:
+        x = inputs_for(role, vq, clip, gpt)
+        got = list(run_onnx(half[role], {k: v.numpy() for k, v in x.items()}).values())
+        for g, w in zip(got, torch_outputs(role, vq16, clip16, gpt16, x)):
+            assert np.abs(g.astype(np.float64) - w.numpy()).max() <= ATOL, role

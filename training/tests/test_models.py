@@ -1,0 +1,123 @@
+"""Shapes, round trips and 'the loss falls on a tiny batch' for the three models."""
+
+import pytest
+import torch
+
+from training.models.clip import CLIP, CLIPConfig
+from training.models.gpt import GPT, GPTConfig, caption_logprob, forward_stream, generate_codes, reverse_stream
+from training.models.vqvae import VQConfig, VQVAE
+
+TINY_VQ = VQConfig(ch=8, ch_mult=[1, 2, 2], n_res=[0, 1, 1], codebook_size=32, code_dim=8, restart_threshold=0.05)
+TINY_GPT = GPTConfig(text_vocab=40, codebook_size=32, image_tokens=64, caption_len=6, d_model=32, n_layer=2, n_head=2)
+
+
+def fit(model, loss_fn, steps=40, lr=3e-3):
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    first = None
+    for _ in range(steps):
+        loss = loss_fn()
+        first = first if first is not None else loss.item()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return first, loss_fn().item()
+
+
+def shapes_batch(n=8):
+    torch.manual_seed(0)
+    x = torch.ones(n, 3, 32, 32)
+    for i in range(n):
+        x[i, i % 3, 8:24, 8:24] = 0.2 * (i % 4)
+    return x
+
+
+@pytest.mark.parametrize("res,grid", [(32, 8), (64, 16)])
+def test_vqvae_maps_images_to_a_grid_of_codes_and_back(res, grid):
+    m = VQVAE(VQConfig(**{**TINY_VQ.__dict__, "res": res})).eval()
+    x = torch.rand(2, 3, res, res)
+    codes = m.encode(x)
+    assert codes.shape == (2, grid, grid) and codes.dtype == torch.long
+    assert 0 <= int(codes.min()) and int(codes.max()) < 32
+    y = m.decode(codes)
+    assert y.shape == x.shape and float(y.min()) >= 0 and float(y.max()) <= 1
+
+
+def test_vqvae_reconstruction_loss_falls_and_decode_matches_the_forward_pass():
+    m = VQVAE(TINY_VQ)
+    x = shapes_batch()
+    first, last = fit(m, lambda: m(x)[1], steps=60)
+    assert last < first * 0.5, (first, last)
+    m.eval()
+    recon, _, codes = m(x)
+    assert torch.allclose(m.decode(codes), recon.clamp(0, 1), atol=1e-5)
+
+
+def test_vqvae_restarts_dead_codes_from_encoder_outputs():
+    m = VQVAE(VQConfig(**{**TINY_VQ.__dict__, "restart_threshold": 10.0}))
+    m(torch.rand(4, 3, 32, 32))
+    assert m.quant.last_restarts > 0
+    assert bool(m.quant.initialised)
+
+
+def test_clip_embeddings_are_unit_vectors_and_the_loss_falls():
+    torch.manual_seed(0)
+    c = CLIPConfig(vocab_size=40, caption_len=6, d_model=32, n_layer=1, n_head=2, embed_dim=16, img_ch=8)
+    m = CLIP(c)
+    x = shapes_batch()
+    ids = torch.zeros(8, 6, dtype=torch.long)
+    ids[:, 0] = torch.arange(8) + 5
+    concept = torch.arange(8)
+    e_img, e_txt = m.image(x), m.text(ids)
+    assert e_img.shape == (8, 16) and torch.allclose(e_img.norm(dim=1), torch.ones(8), atol=1e-5)
+    assert torch.allclose(e_txt.norm(dim=1), torch.ones(8), atol=1e-5)
+    neg = ids.roll(1, 0)
+    valid = torch.ones(8, dtype=torch.bool)
+    first, last = fit(m, lambda: m.loss(x, ids, concept, neg, valid), steps=40)
+    assert last < first * 0.5, (first, last)
+
+
+def test_clip_hard_negative_adds_a_logit_that_raises_the_loss():
+    torch.manual_seed(0)
+    m = CLIP(CLIPConfig(vocab_size=40, caption_len=6, d_model=32, n_layer=1, n_head=2, embed_dim=16, img_ch=8))
+    x, ids = shapes_batch(4), torch.randint(5, 40, (4, 6))
+    base = m.loss(x, ids, torch.arange(4))
+    with_neg = m.loss(x, ids, torch.arange(4), ids, torch.ones(4, dtype=torch.bool))  # negative = the caption itself
+    assert with_neg > base
+
+
+def test_gpt_streams_put_text_and_codes_where_the_bundle_format_says():
+    c = TINY_GPT
+    text = torch.tensor([[7, 8, 0, 0, 0, 0]])
+    codes = torch.arange(64)[None] % 32
+    t, y = forward_stream(c, text, codes)
+    assert t[0, 0] == c.bot and t[0, 7] == c.boi and t[0, 8] == c.image_offset and t.shape[1] == c.block_size
+    assert (y[0, 7:71] == codes[0] + c.image_offset).all() and (y[0, :7] == -100).all() and (y[0, 71:] == -100).all()
+    r, ry = reverse_stream(c, text, codes)
+    assert r[0, 0] == c.boi and r[0, 65] == c.boc and r[0, 66:69].tolist() == [7, 8, c.eot]
+    assert ry[0, 65:68].tolist() == [7, 8, c.eot] and (ry[0, 68:] == -100).all() and (ry[0, :65] == -100).all()
+
+
+def test_gpt_step_with_the_static_kv_cache_matches_the_full_forward_pass():
+    torch.manual_seed(0)
+    m = GPT(TINY_GPT).eval()
+    text = torch.randint(5, 40, (3, 6))
+    tokens, _ = forward_stream(m.c, text, torch.randint(0, 32, (3, 64)))
+    full, _ = m(tokens)
+    k, v = m.empty_cache(3)
+    for p in range(tokens.shape[1]):
+        logits, k, v = m.step(tokens[:, p : p + 1], torch.tensor([p]), k, v)
+        assert torch.allclose(logits, full[:, p], atol=1e-4), p
+
+
+def test_gpt_loss_falls_and_it_samples_codes_and_scores_captions():
+    torch.manual_seed(0)
+    m = GPT(TINY_GPT)
+    text = torch.randint(5, 40, (4, 6))
+    codes = torch.randint(0, 32, (4, 64))
+    tokens, targets = forward_stream(m.c, text, codes)
+    first, last = fit(m, lambda: m(tokens[:, :-1], targets)[1], steps=40)
+    assert last < first * 0.7, (first, last)
+    m.eval()
+    out = generate_codes(m, text, cfg_scale=2.0, top_k=8, gen=torch.Generator().manual_seed(0))
+    assert out.shape == (4, 64) and 0 <= int(out.min()) and int(out.max()) < 32
+    assert caption_logprob(m, codes, text).shape == (4,)

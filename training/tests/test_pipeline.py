@@ -1,0 +1,29 @@
+"""The whole pipeline on the tiny config: train, evaluate, export, and a card with every required metric."""
+
+import json
+
+from training import data, pipeline, tokenize
+from training.tests.conftest import quiet
+
+REQUIRED = ["vq_psnr_db", "vq_perplexity", "clip_t2i_recall_at_5", "clip_candidates", "gen_r_precision",
+            "real_r_precision", "caption_accuracy"]
+
+
+def test_pipeline_trains_evaluates_and_writes_a_bundle_with_a_card(fixture_export, tiny_cfg, tmp_path):
+    export, images = fixture_export
+    dc = pipeline.data_config(tiny_cfg, str(export), str(images), None)
+    tok = None
+    if not tokenize.cli_available():  # TEST-ONLY fallback
+        rows = data.group_by_image(data.read_export(str(export)))
+        tok = tokenize.FallbackTokenizer([t for e in rows.values() for t in e["captions"] + e["negatives"]
+                                          + data.category_words(e["category"])])
+    out = tmp_path / "bundle"
+    pipeline.run(tiny_cfg, dc, pipeline.STAGES, {}, False, out, quiet, tmp_path / "cache", tok)
+    card = json.loads((out / "card.json").read_text())
+    for k in REQUIRED:
+        assert k in card["metrics"], k
+    roles = {f["role"] for f in card["files"]}
+    assert {"vq-encoder", "vq-decoder", "gpt-step", "clip-text", "clip-image", "samples"} <= roles
+    assert card["gpt"]["vocab_size"] == card["gpt"]["text_vocab"] + card["vq"]["codebook_size"]
+    assert card["data"]["heldout_images"] > 0 and card["training"]["steps"]["gpt"] == 30
+    assert (out / "README.md").read_text().startswith("# Model card")

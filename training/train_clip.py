@@ -1,0 +1,103 @@
+"""Train the CLIP dual encoder on (image, random caption variant, explicit negative) batches.
+
+    python3 -m training.train_clip --config cpu-default --images training/cache/<key>.images.npz --captions training/cache/<key>.captions.npz [--minutes 20] [--resume]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import torch
+
+from . import common
+from .data import Dataset
+from .models.clip import CLIP, CLIPConfig
+
+
+def model_config(cfg: dict, ds: Dataset) -> CLIPConfig:
+    keys = CLIPConfig.__dataclass_fields__
+    return CLIPConfig(**{k: v for k, v in cfg["clip"].items() if k in keys}, vocab_size=ds.vocab_size,
+                      caption_len=ds.caption_len, pad_id=ds.pad_id, res=cfg["data"]["res"])
+
+
+def sample_batch(ds: Dataset, idx_pool: torch.Tensor, n: int, gen: torch.Generator, device):
+    """n distinct images with one random caption variant and one negative each (when they have one)."""
+    pick = idx_pool[torch.randperm(len(idx_pool), generator=gen)[:n]]
+    caps = ds.random_captions(pick, gen)
+    neg = ds.random_negatives(pick, gen)
+    valid = neg >= 0
+    neg_ids = ds.neg_ids[neg.clamp_min(0)] if len(ds.neg_ids) else ds.cap_ids[caps]
+    return (ds.float_images(pick, device), ds.cap_ids[caps].to(device), ds.image_concept[pick].to(device),
+            neg_ids.to(device), valid.to(device))
+
+
+def train(cfg: dict, data: dict, minutes: float | None = None, resume: bool = False, log=print,
+          interrupt_after: int | None = None) -> Path:
+    """Train (or resume) the stage; `interrupt_after` stops after that step as a kill would (tests)."""
+    tc = cfg["clip"]
+    device = common.pick_device(cfg.get("device", "auto"))
+    common.seed_everything(cfg.get("seed", 0) + 1)
+    ds = Dataset(**data)
+    model = CLIP(model_config(cfg, ds)).to(device)
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": tc.get("weight_decay", 0.05)},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=tc["lr"])
+    gen = torch.Generator().manual_seed(cfg.get("seed", 0) + 1)
+    state = common.StageState(common.run_dir(cfg) / "clip.pt")
+    if resume and state.path.exists():
+        state.restore(model, opt, gen)
+        log(f"clip: resumed at step {state.step}, {state.spent_s / 60:.1f} min spent, done={state.done}")
+        if state.finished(minutes, tc.get("max_steps")):
+            return state.path
+    budget = common.Budget(minutes if minutes is not None else tc["minutes"], state.spent_s)
+    max_steps = state.max_steps = tc.get("max_steps")
+    log(f"clip: {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params on {device}, budget "
+        f"{budget.limit_s / 60:.1f} min")
+    last_ckpt, t_log, loss = time.time(), time.time(), torch.tensor(float("nan"))
+    amp = cfg.get("amp", False)
+    while not common.should_stop(state.step, max_steps, budget):
+        lr = state.lr(tc["lr"], tc.get("warmup", 100), common.progress(state.step, max_steps, budget))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        x, ids, concept, neg_ids, valid = sample_batch(ds, ds.train_idx, tc["batch_size"], gen, device)
+        with common.autocast_ctx(device, amp):
+            loss = model.loss(x, ids, concept, neg_ids, valid)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        state.step += 1
+        if time.time() - t_log > tc.get("log_every_s", 60) or state.step == 1:
+            t_log = time.time()
+            log(f"clip: step {state.step} loss {loss.item():.4f} scale {model.scale().item():.1f} lr {lr:.2e} "
+                f"{budget.spent_s / 60:.1f} min")
+        if time.time() - last_ckpt > cfg.get("ckpt_every_s", 180):
+            state.save(model, opt, gen, budget, slim=cfg.get("slim_checkpoints", False))
+            last_ckpt = time.time()
+        if interrupt_after is not None and state.step >= interrupt_after:
+            state.save(model, opt, gen, budget, slim=cfg.get("slim_checkpoints", False))
+            return state.path
+    log(f"clip: done at step {state.step}, last loss {loss.item():.4f}")
+    state.save(model, opt, gen, budget, done=True, slim=cfg.get("slim_checkpoints", False))
+    return state.path
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--config", default="cpu-default")
+    ap.add_argument("--images", required=True, help="training/cache/<key>.images.npz")
+    ap.add_argument("--captions", required=True, help="training/cache/<key>.captions.npz")
+    ap.add_argument("--minutes", type=float)
+    ap.add_argument("--resume", action="store_true")
+    a = ap.parse_args()
+    common.setup_threads()
+    cfg = common.load_config(a.config)
+    data = {"images": Path(a.images), "captions": Path(a.captions)}
+    train(cfg, data, a.minutes, a.resume, common.Logger(common.run_dir(cfg) / "log.txt"))
+
+
+if __name__ == "__main__":
+    main()
