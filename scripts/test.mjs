@@ -51,7 +51,8 @@ function countJunit(step, file) {
   const attr = (n) => Number(new RegExp(`<testsuite[^>]* ${n}="(\\d+)"`).exec(xml)?.[1] ?? 0);
   const total = attr("tests");
   step.skipped = attr("skipped");
-  step.failed = attr("failures") + attr("errors") + (step.ok ? 0 : attr("failures") + attr("errors") === 0 ? 1 : 0);
+  step.failed =
+    attr("failures") + attr("errors") + (step.ok ? 0 : attr("failures") + attr("errors") === 0 ? 1 : 0);
   step.passed = total - step.skipped - attr("failures") - attr("errors");
 }
 
@@ -60,17 +61,34 @@ run("lint", "npm", ["run", "lint", "--silent"]);
 for (const ws of VITEST_WORKSPACES) {
   if (!existsSync(join(root, ws, "package.json"))) continue;
   const out = join(results, `${ws.replaceAll("/", "-")}.json`);
-  const step = run(`test ${ws}`, "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${out}`], join(root, ws));
+  const step = run(
+    `test ${ws}`,
+    "npx",
+    ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${out}`],
+    join(root, ws),
+  );
   countVitest(step, out);
 }
 if (existsSync(join(root, "training", "tests"))) {
   const out = join(results, "training.xml");
-  const step = run("test training", "/usr/bin/python3", ["-m", "pytest", "training/tests", "-q", `--junitxml=${out}`]);
+  const step = run("test training", "/usr/bin/python3", [
+    "-m",
+    "pytest",
+    "training/tests",
+    "-q",
+    `--junitxml=${out}`,
+  ]);
   countJunit(step, out);
 }
 
-const total = steps.reduce((a, s) => ({ passed: a.passed + s.passed, failed: a.failed + s.failed, skipped: a.skipped + s.skipped }), { passed: 0, failed: 0, skipped: 0 });
+const total = steps.reduce(
+  (a, s) => ({ passed: a.passed + s.passed, failed: a.failed + s.failed, skipped: a.skipped + s.skipped }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
 console.log("\n=== steps");
-for (const s of steps) console.log(`${s.ok ? "ok  " : "FAIL"} ${s.name}  (${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped)`);
+for (const s of steps)
+  console.log(
+    `${s.ok ? "ok  " : "FAIL"} ${s.name}  (${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped)`,
+  );
 console.log(`\nsummary: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(steps.every((s) => s.ok) ? 0 : 1);

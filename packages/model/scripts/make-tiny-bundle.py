@@ -11,7 +11,10 @@ under training/ changes. Run from the repository root with Debian's Python:
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -21,6 +24,22 @@ sys.path.insert(0, str(ROOT))
 
 from training import common, pipeline  # noqa: E402
 from training.tests.fixture import write_fixture  # noqa: E402
+
+
+def format_json_like_prettier(out: Path) -> None:
+    """The repository runs `prettier --check` over packages/: format the JSON files its way once, and record the
+    new bytes of tokenizer.json in card.json (card.json's own bytes are hashed by nobody in a folder bundle)."""
+    subprocess.run(["npx", "prettier", "--write", str(out / "tokenizer.json")], cwd=ROOT, check=True)
+    card_path = out / "card.json"
+    card = json.loads(card_path.read_text())
+    data = (out / "tokenizer.json").read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    for entry in card["files"]:
+        if entry["role"] == "tokenizer":
+            entry.update(sha256=sha, bytes=len(data))
+    card["text"]["tokenizer_sha256"] = sha
+    card_path.write_text(json.dumps(card, indent=2) + "\n")
+    subprocess.run(["npx", "prettier", "--write", str(card_path)], cwd=ROOT, check=True)
 
 
 def main() -> None:
@@ -42,6 +61,7 @@ def main() -> None:
             shutil.rmtree(out)
         # The sample grids are for people reading the card; the runtime never loads them, so leave them out.
         shutil.copytree(staging, out, ignore=shutil.ignore_patterns("*samples.png"))
+    format_json_like_prettier(out)
     total = sum(p.stat().st_size for p in out.iterdir())
     print(f"tiny bundle: {out} ({total / 1e6:.2f} MB)")
 

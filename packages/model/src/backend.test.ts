@@ -76,14 +76,21 @@ describe("backend choice", () => {
       createSession(bytes, { label: "vq-decoder" }),
     ]);
     expect(bad.status === "rejected" && bad.reason).toBeInstanceOf(BackendError);
-    expect(bad.status === "rejected" && (bad.reason as Error).message).toMatch(/wasm could not create the garbage session \(3 bytes\)/);
+    expect(bad.status === "rejected" && (bad.reason as Error).message).toMatch(
+      /wasm could not create the garbage session \(3 bytes\)/,
+    );
     expect(good.status === "fulfilled" && good.value.label).toBe("vq-decoder");
   });
 });
 
 describe("tensor reading", () => {
   test("widens float16 bits (Node's Uint16Array) to float32", async () => {
-    const half = { location: "cpu", type: "float16", dims: [5], data: Uint16Array.from([0x3c00, 0xc000, 0x3555, 0x0001, 0x7c00]) };
+    const half = {
+      location: "cpu",
+      type: "float16",
+      dims: [5],
+      data: Uint16Array.from([0x3c00, 0xc000, 0x3555, 0x0001, 0x7c00]),
+    };
     const floats = await readFloats(half as unknown as Tensor);
     expect(Array.from(floats.subarray(0, 3))).toEqual([1, -2, expect.closeTo(0.33325, 4)]);
     expect(floats[3]).toBeCloseTo(2 ** -24, 30);

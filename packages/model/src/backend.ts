@@ -195,7 +195,8 @@ function wrap(session: ort.InferenceSession, label: string, info: BackendInfo): 
       try {
         return (await session.run(feeds)) as Record<string, Tensor>;
       } catch (error) {
-        if (info.name === "webgpu") fallBackToWasm(`WebGPU failed while running ${label}: ${messageOf(error)}`);
+        if (info.name === "webgpu")
+          fallBackToWasm(`WebGPU failed while running ${label}: ${messageOf(error)}`);
         throw new BackendError(`${label} failed on ${info.name}: ${messageOf(error)}`, { cause: error });
       }
     },
@@ -223,8 +224,11 @@ export async function readFloats(tensor: Tensor): Promise<Float32Array> {
   const data = tensor.location === "cpu" ? tensor.data : await tensor.getData();
   if (data instanceof Float32Array) return data;
   if (tensor.type === "float16" && data instanceof Uint16Array) return halfBitsToFloat(data);
-  if (tensor.type === "float16" && ArrayBuffer.isView(data)) return Float32Array.from(data as ArrayLike<number>);
-  throw new BackendError(`Expected a float32 or float16 tensor, got ${tensor.type} [${tensor.dims.join(", ")}].`);
+  if (tensor.type === "float16" && ArrayBuffer.isView(data))
+    return Float32Array.from(data as ArrayLike<number>);
+  throw new BackendError(
+    `Expected a float32 or float16 tensor, got ${tensor.type} [${tensor.dims.join(", ")}].`,
+  );
 }
 
 /** A tensor's values as integers (int64 or int32 outputs, e.g. VQ codes). */
@@ -232,7 +236,9 @@ export async function readInts(tensor: Tensor): Promise<Int32Array> {
   const data = tensor.location === "cpu" ? tensor.data : await tensor.getData();
   if (data instanceof BigInt64Array) return Int32Array.from(data, (v) => Number(v));
   if (data instanceof Int32Array) return data;
-  throw new BackendError(`Expected an int64 or int32 tensor, got ${tensor.type} [${tensor.dims.join(", ")}].`);
+  throw new BackendError(
+    `Expected an int64 or int32 tensor, got ${tensor.type} [${tensor.dims.join(", ")}].`,
+  );
 }
 
 /** Frees a tensor's GPU buffer (no-op for CPU tensors). */

@@ -28,7 +28,8 @@ export function createEmbeddingIndex<K>(dim: number): EmbeddingIndex<K> {
   const keys: K[] = [];
   const slots = new Map<K, number>();
   const check = (vector: ArrayLike<number>, what: string): void => {
-    if (vector.length !== dim) throw new ModelOptionError(what, `${vector.length} numbers`, `${dim} (the index dim)`);
+    if (vector.length !== dim)
+      throw new ModelOptionError(what, `${vector.length} numbers`, `${dim} (the index dim)`);
   };
   return {
     dim,
@@ -68,7 +69,8 @@ export function createEmbeddingIndex<K>(dim: number): EmbeddingIndex<K> {
       const hits: Neighbour<K>[] = [];
       for (let slot = 0; slot < keys.length; slot++) {
         let score = 0;
-        for (let d = 0, at = slot * dim; d < dim; d++, at++) score += (q[d] as number) * (vectors[at] as number);
+        for (let d = 0, at = slot * dim; d < dim; d++, at++)
+          score += (q[d] as number) * (vectors[at] as number);
         if (hits.length < k || score > (hits[hits.length - 1] as Neighbour<K>).score) {
           let at = hits.length;
           while (at > 0 && (hits[at - 1] as Neighbour<K>).score < score) at--;

@@ -57,7 +57,9 @@ export class BundleFormatError extends ModelError {
     readonly found: unknown,
     readonly expected: string,
   ) {
-    super(`${field} is ${describe(found)}, expected ${expected}. Re-export the bundle with training/export.py.`);
+    super(
+      `${field} is ${describe(found)}, expected ${expected}. Re-export the bundle with training/export.py.`,
+    );
   }
 }
 
@@ -103,7 +105,8 @@ export class ModelOptionError extends ModelError {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (value === undefined || value === null || typeof value !== "object") return String(value);
   if (Array.isArray(value)) return `an array of ${value.length}`;
   return "an object";

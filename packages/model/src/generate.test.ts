@@ -35,15 +35,25 @@ describe("generate", () => {
     const a = await model.generate("red apple", { count: 3, seed: 7 });
     const b = await model.generate("red apple", { count: 3, seed: 7 });
     const c = await model.generate("red apple", { count: 3, seed: 8 });
-    expect(b.candidates.map((x) => Array.from(x.codes))).toEqual(a.candidates.map((x) => Array.from(x.codes)));
-    expect(b.candidates.map((x) => Array.from(x.image.data))).toEqual(a.candidates.map((x) => Array.from(x.image.data)));
+    expect(b.candidates.map((x) => Array.from(x.codes))).toEqual(
+      a.candidates.map((x) => Array.from(x.codes)),
+    );
+    expect(b.candidates.map((x) => Array.from(x.image.data))).toEqual(
+      a.candidates.map((x) => Array.from(x.image.data)),
+    );
     expect(b.candidates.map((x) => x.score)).toEqual(a.candidates.map((x) => x.score));
-    expect(c.candidates.map((x) => Array.from(x.codes))).not.toEqual(a.candidates.map((x) => Array.from(x.codes)));
+    expect(c.candidates.map((x) => Array.from(x.codes))).not.toEqual(
+      a.candidates.map((x) => Array.from(x.codes)),
+    );
   });
 
   test("runs every candidate and its guidance twin in one batched step per token", async () => {
     const { engine, batches } = await countingEngine();
-    const result = await runGeneration(engine, "blue square", model.captionIds("blue square"), { count: 4, seed: 1, guidance: 3 });
+    const result = await runGeneration(engine, "blue square", model.captionIds("blue square"), {
+      count: 4,
+      seed: 1,
+      guidance: 3,
+    });
     // The shared prefix runs once for the caption and once for the empty caption, then B = 2 × count.
     expect(batches).toEqual([...Array<number>(L + 2).fill(2), ...Array<number>(G2 - 1).fill(8)]);
     expect(result.steps).toBe(L + 2 + G2 - 1);
@@ -52,18 +62,28 @@ describe("generate", () => {
 
   test("without guidance (scale 1) runs only the conditional rows", async () => {
     const { engine, batches } = await countingEngine();
-    await runGeneration(engine, "blue square", model.captionIds("blue square"), { count: 3, seed: 1, guidance: 1 });
+    await runGeneration(engine, "blue square", model.captionIds("blue square"), {
+      count: 3,
+      seed: 1,
+      guidance: 1,
+    });
     expect(batches).toEqual([...Array<number>(L + 2).fill(1), ...Array<number>(G2 - 1).fill(3)]);
   });
 
   test("fanning out the shared prefix gives the logits of running it on every row", async () => {
-    const step = (await (model as unknown as { sessions: { get(r: string): Promise<ModelSession> } }).sessions.get("gpt-step"));
+    const step = await (
+      model as unknown as { sessions: { get(r: string): Promise<ModelSession> } }
+    ).sessions.get("gpt-step");
     const ids = model.captionIds("green circle");
     const { bot, boi } = model.card.gpt;
-    const prefix = (row: number): number[] => [bot, ...Array.from(ids, (id) => (row < 2 ? id : model.card.text.padId)), boi];
+    const prefix = (row: number): number[] => [
+      bot,
+      ...Array.from(ids, (id) => (row < 2 ? id : model.card.text.padId)),
+      boi,
+    ];
     const full = new KvStream(step, model.card, 4);
     const shared = new KvStream(step, model.card, 2);
-    let fullLogits = new Float32Array(0);
+    let fullLogits: Float32Array = new Float32Array(0);
     for (let pos = 0; pos < L + 2; pos++) {
       fullLogits = await full.step([0, 1, 2, 3].map((row) => prefix(row)[pos] as number));
       await shared.step([0, 2].map((row) => prefix(row)[pos] as number));

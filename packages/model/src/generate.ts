@@ -103,8 +103,10 @@ export function generateSettings(card: ModelCard, options: GenerateOptions): Set
   const temperature = options.temperature ?? card.sampling.temperature;
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
   const previewEvery = options.previewEvery ?? card.vq.grid;
-  if (!Number.isInteger(count) || count < 1 || count > 64) throw new ModelOptionError("count", count, "1..64");
-  if (!Number.isFinite(guidance) || guidance < 0) throw new ModelOptionError("guidance", guidance, "a number ≥ 0");
+  if (!Number.isInteger(count) || count < 1 || count > 64)
+    throw new ModelOptionError("count", count, "1..64");
+  if (!Number.isFinite(guidance) || guidance < 0)
+    throw new ModelOptionError("guidance", guidance, "a number ≥ 0");
   if (!Number.isInteger(topK) || topK < 0) throw new ModelOptionError("topK", topK, "an integer ≥ 0");
   if (!(topP > 0 && topP <= 1)) throw new ModelOptionError("topP", topP, "a number in (0, 1]");
   if (!(temperature >= 0)) throw new ModelOptionError("temperature", temperature, "a number ≥ 0");
@@ -142,7 +144,14 @@ export async function runGeneration(
   const codes = new Int32Array(s.count * G2);
   const stream = new KvStream(engine.step, card, s.guided ? 2 : 1);
   const report = (phase: GenerateProgress["phase"], tokens: number, partial?: RgbaImage[]): void =>
-    options.onProgress?.({ phase, step: stream.steps, totalSteps, tokens, totalTokens: G2, ...(partial && { partial }) });
+    options.onProgress?.({
+      phase,
+      step: stream.steps,
+      totalSteps,
+      tokens,
+      totalTokens: G2,
+      ...(partial && { partial }),
+    });
   const checkCancel = (): void => {
     if (options.signal?.aborted) throw new CancelledError("generate", stream.steps);
   };
@@ -152,7 +161,13 @@ export async function runGeneration(
     for (let pos = 0; pos < L + 2; pos++) {
       checkCancel();
       const token = (ids: Int32Array | undefined): number =>
-        pos === 0 ? card.gpt.bot : pos === L + 1 ? card.gpt.boi : ids ? (ids[pos - 1] as number) : card.text.padId;
+        pos === 0
+          ? card.gpt.bot
+          : pos === L + 1
+            ? card.gpt.boi
+            : ids
+              ? (ids[pos - 1] as number)
+              : card.text.padId;
       logits = await stream.step(s.guided ? [token(captionIds), token(undefined)] : [token(captionIds)]);
       report("prefix", 0);
     }
@@ -166,14 +181,24 @@ export async function runGeneration(
       sampleRow(engine, s, logits, rowOf, rngs, codes, i);
       rowOf = (row) => row;
       if (i === G2 - 1) break;
-      await maybePreview(engine, s, codes, i + 1, () => {
-        const now = Date.now();
-        if (now - lastPreview < s.previewIntervalMs) return false;
-        lastPreview = now;
-        return true;
-      }, (partial) => report("image", i + 1, partial));
+      await maybePreview(
+        engine,
+        s,
+        codes,
+        i + 1,
+        () => {
+          const now = Date.now();
+          if (now - lastPreview < s.previewIntervalMs) return false;
+          lastPreview = now;
+          return true;
+        },
+        (partial) => report("image", i + 1, partial),
+      );
       checkCancel();
-      const fed = Array.from({ length: stream.batch }, (_, row) => card.gpt.imageOffset + (codes[(row % s.count) * G2 + i] as number));
+      const fed = Array.from(
+        { length: stream.batch },
+        (_, row) => card.gpt.imageOffset + (codes[(row % s.count) * G2 + i] as number),
+      );
       logits = await stream.step(fed);
       report("image", i + 1);
     }

@@ -35,13 +35,13 @@ describe("image tensors", () => {
     const image = tensorDataToImage(data, 2, 1);
     const back = new Float32Array(12);
     imageToTensorData(image, 2, back, 0);
-    back.forEach((v, i) => expect(v).toBeCloseTo((data[12 + i] as number), 2));
+    back.forEach((v, i) => expect(v).toBeCloseTo(data[12 + i] as number, 2));
   });
 
   test("refuses an image whose data does not match its size", () => {
-    expect(() => imageToTensorData({ width: 3, height: 3, data: new Uint8ClampedArray(4) }, 1, new Float32Array(3), 0)).toThrow(
-      ImageFormatError,
-    );
+    expect(() =>
+      imageToTensorData({ width: 3, height: 3, data: new Uint8ClampedArray(4) }, 1, new Float32Array(3), 0),
+    ).toThrow(ImageFormatError);
   });
 
   test("lays out a grid and scales crisply", () => {

@@ -39,7 +39,12 @@ export function assertImage(image: RgbaImage, label = "image"): void {
  * exact box downsample when the side is a multiple of `size`; non-square images are stretched), RGB in
  * [0, 1], NCHW.
  */
-export function imageToTensorData(image: RgbaImage, size: number, out: Float32Array, batchIndex: number): void {
+export function imageToTensorData(
+  image: RgbaImage,
+  size: number,
+  out: Float32Array,
+  batchIndex: number,
+): void {
   assertImage(image);
   const plane = size * size;
   const base = batchIndex * 3 * plane;

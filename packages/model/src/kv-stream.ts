@@ -29,9 +29,12 @@ export class KvStream {
 
   /** Feeds one token per row at the current position; returns the logits `[batch × vocab]`. */
   async step(tokens: ArrayLike<number>): Promise<Float32Array> {
-    if (tokens.length !== this.batch) throw new RangeError(`${tokens.length} tokens for a batch of ${this.batch}`);
+    if (tokens.length !== this.batch)
+      throw new RangeError(`${tokens.length} tokens for a batch of ${this.batch}`);
     if (this.position >= this.card.gpt.blockSize) {
-      throw new RangeError(`position ${this.position} is past the cache (block_size ${this.card.gpt.blockSize})`);
+      throw new RangeError(
+        `position ${this.position} is past the cache (block_size ${this.card.gpt.blockSize})`,
+      );
     }
     const out = await this.session.run({
       tokens: int64Tensor(tokens, [this.batch, 1]),

@@ -40,7 +40,9 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   if ("bundle" in source) return createModel(source.bundle);
   const precisions = precisionPreference((await getBackend()).shaderF16);
   if ("url" in source) {
-    return createModel(await loadBundleFromUrl(source.url, { precisions, ...(options.signal && { signal: options.signal }) }));
+    return createModel(
+      await loadBundleFromUrl(source.url, { precisions, ...(options.signal && { signal: options.signal }) }),
+    );
   }
   const store = new ModelStore({ ...source, cache: source.cache ?? (await createCacheApiCache()) });
   const off = options.onWarning ? store.on("warning", options.onWarning) : undefined;

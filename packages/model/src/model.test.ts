@@ -49,7 +49,9 @@ describe("Model", () => {
   });
 
   test("refuses to rank a mix of captions and images", async () => {
-    await expect(model.rank("red", [solid([1, 2, 3]), "x"] as unknown as RgbaImage[])).rejects.toBeInstanceOf(ModelOptionError);
+    await expect(model.rank("red", [solid([1, 2, 3]), "x"] as unknown as RgbaImage[])).rejects.toBeInstanceOf(
+      ModelOptionError,
+    );
   });
 
   test("encodes an image to G × G codes in range and decodes codes to model-size images", async () => {
@@ -73,7 +75,11 @@ describe("Model", () => {
 
   test("searches an index of image embeddings by a caption embedding", async () => {
     const index = createEmbeddingIndex<string>(model.card.clip.embedDim);
-    const colours: Record<string, [number, number, number]> = { red: [255, 0, 0], green: [0, 255, 0], blue: [0, 0, 255] };
+    const colours: Record<string, [number, number, number]> = {
+      red: [255, 0, 0],
+      green: [0, 255, 0],
+      blue: [0, 0, 255],
+    };
     const vectors = await model.embedImage(Object.values(colours).map((c) => solid(c)));
     Object.keys(colours).forEach((name, i) => index.add(name, vectors[i]!));
     const [query] = await model.embedText(["red"]);
@@ -81,7 +87,10 @@ describe("Model", () => {
     expect(hits).toHaveLength(2);
     expect(hits[0]!.score).toBeGreaterThanOrEqual(hits[1]!.score);
     // The same vectors ranked through the model agree with the index.
-    const ranked = await model.rank("red", Object.values(colours).map((c) => solid(c)));
+    const ranked = await model.rank(
+      "red",
+      Object.values(colours).map((c) => solid(c)),
+    );
     expect(hits[0]!.score).toBeCloseTo(ranked[0]!.score, 5);
   });
 });

@@ -3,13 +3,14 @@
 // backend falls back to wasm and the operation runs again there once, so callers see a result, and the
 // `backend` event tells the page why the badge changed.
 import { Tokenizer } from "@commonspace/tokenizer";
-import { getBackend, onBackendChange, readFloats, readInts, floatTensor, int64Tensor, type BackendInfo } from "./backend";
+import { getBackend, onBackendChange, type BackendInfo } from "./backend";
 import type { ModelBundle } from "./bundle/bundle";
 import type { ModelCard } from "./bundle/card";
 import { runCaption, type CaptionOptions } from "./caption";
 import { BackendError, BundleFormatError, ModelOptionError } from "./errors";
 import { Emitter } from "./events";
 import { runGeneration, type GenerateOptions, type Generation, type GenerationEngine } from "./generate";
+import { createGenerationEngine, decodeCodes, embedIds, embedPixels, encodePixels } from "./graphs";
 import { imageToTensorData, tensorDataToImage, type RgbaImage } from "./image";
 import { rankScores, type Ranked } from "./rank";
 import { Sessions } from "./sessions";
@@ -36,7 +37,8 @@ export class Model extends Emitter<ModelEvents> {
     super();
     this.card = bundle.card;
     const tokenizerFile = bundle.files.get("tokenizer");
-    if (!tokenizerFile) throw new BundleFormatError("the bundle's tokenizer file", "missing", "tokenizer.json");
+    if (!tokenizerFile)
+      throw new BundleFormatError("the bundle's tokenizer file", "missing", "tokenizer.json");
     this.tokenizer = Tokenizer.fromJson(new TextDecoder().decode(tokenizerFile.bytes));
     if (this.tokenizer.vocabSize > this.card.gpt.textVocab) {
       const expected = `at most card.gpt.text_vocab = ${this.card.gpt.textVocab} ids`;
@@ -63,35 +65,53 @@ export class Model extends Emitter<ModelEvents> {
    * ctx.putImageData(new ImageData(candidates[0].image.data, 32, 32), 0, 0);
    */
   generate(caption: string, options: GenerateOptions = {}): Promise<Generation> {
-    return this.withFallback(async () => runGeneration(await this.engine(), caption, this.captionIds(caption), options));
+    return this.withFallback(async () =>
+      runGeneration(await this.engine(), caption, this.captionIds(caption), options),
+    );
   }
 
   /** A caption for `image`, through the reverse (image → text) stream. Greedy unless a temperature is given. */
   caption(image: RgbaImage, options: CaptionOptions = {}): Promise<string> {
     return this.withFallback(async () => {
       const [codes] = await this.encodeImages([image]);
-      const ids = await runCaption(await this.sessions.get("gpt-step"), this.card, codes as Int32Array, options);
+      const ids = await runCaption(
+        await this.sessions.get("gpt-step"),
+        this.card,
+        codes as Int32Array,
+        options,
+      );
       return this.tokenizer.decode(ids, { skipSpecialTokens: true });
     });
   }
 
   /** Unit CLIP embeddings of captions (one `Float32Array` of `card.clip.embedDim` each). */
   embedText(texts: readonly string[]): Promise<Float32Array[]> {
-    return this.withFallback(() => this.batched(texts, (chunk) => this.embedIds(chunk.map((t) => this.captionIds(t)))));
+    return this.withFallback(() =>
+      this.batched(texts, (chunk) => this.embedIds(chunk.map((t) => this.captionIds(t)))),
+    );
   }
 
   /** Unit CLIP embeddings of images (any size: composited on white and resampled to the model size). */
   embedImage(images: readonly RgbaImage[]): Promise<Float32Array[]> {
-    return this.withFallback(() => this.batched(images, (chunk) => this.embedPixels(this.pixelsOf(chunk), chunk.length)));
+    return this.withFallback(() =>
+      this.batched(images, (chunk) => this.embedPixels(this.pixelsOf(chunk), chunk.length)),
+    );
   }
 
   /** Ranks captions for an image, or images for a caption, by CLIP similarity (best first). */
   rank(image: RgbaImage, captions: readonly string[]): Promise<Ranked<string>[]>;
   rank(caption: string, images: readonly RgbaImage[]): Promise<Ranked<RgbaImage>[]>;
-  async rank(query: RgbaImage | string, items: readonly (string | RgbaImage)[]): Promise<Ranked<string | RgbaImage>[]> {
+  async rank(
+    query: RgbaImage | string,
+    items: readonly (string | RgbaImage)[],
+  ): Promise<Ranked<string | RgbaImage>[]> {
     const queryImage = typeof query !== "string";
     if (items.some((item) => (typeof item === "string") !== queryImage)) {
-      throw new ModelOptionError("rank items", "a mix", queryImage ? "captions for an image" : "images for a caption");
+      throw new ModelOptionError(
+        "rank items",
+        "a mix",
+        queryImage ? "captions for an image" : "images for a caption",
+      );
     }
     const [q] = queryImage ? await this.embedImage([query]) : await this.embedText([query]);
     const vectors = queryImage
@@ -105,9 +125,7 @@ export class Model extends Emitter<ModelEvents> {
     return this.withFallback(() =>
       this.batched(images, async (chunk) => {
         const session = await this.sessions.get("vq-encoder");
-        const { res } = this.card.vq;
-        const out = await session.run({ image: floatTensor(this.pixelsOf(chunk), [chunk.length, 3, res, res]) });
-        const codes = await readInts(out["codes"] ?? Object.values(out)[0]!);
+        const codes = await encodePixels(session, this.card, this.pixelsOf(chunk), chunk.length);
         const G2 = this.card.vq.grid ** 2;
         return chunk.map((_, i) => codes.slice(i * G2, (i + 1) * G2));
       }),
@@ -120,7 +138,12 @@ export class Model extends Emitter<ModelEvents> {
       this.batched(codes, async (chunk) => {
         const flat = new Int32Array(chunk.length * this.card.vq.grid ** 2);
         chunk.forEach((c, i) => flat.set(c, i * c.length));
-        const pixels = await this.decodePixels(flat, chunk.length);
+        const pixels = await decodeCodes(
+          await this.sessions.get("vq-decoder"),
+          this.card,
+          flat,
+          chunk.length,
+        );
         return chunk.map((_, i) => tensorDataToImage(pixels, this.card.vq.res, i));
       }),
     );
@@ -133,39 +156,20 @@ export class Model extends Emitter<ModelEvents> {
   }
 
   private async engine(): Promise<GenerationEngine> {
-    return {
-      card: this.card,
+    return createGenerationEngine(this.card, {
       step: await this.sessions.get("gpt-step"),
-      decode: (codes, count) => this.decodePixels(codes, count),
-      score: async (pixels, count, ids) => {
-        const [text] = await this.embedIds([ids]);
-        const images = await this.embedPixels(pixels, count);
-        return Float32Array.from(images, (e) => dot(e, text as Float32Array));
-      },
-    };
-  }
-
-  private async decodePixels(codes: Int32Array, count: number): Promise<Float32Array> {
-    const session = await this.sessions.get("vq-decoder");
-    const { grid } = this.card.vq;
-    const out = await session.run({ codes: int64Tensor(codes, [count, grid, grid]) });
-    return readFloats(out["image"] ?? Object.values(out)[0]!);
+      decoder: await this.sessions.get("vq-decoder"),
+      clipText: await this.sessions.get("clip-text"),
+      clipImage: await this.sessions.get("clip-image"),
+    });
   }
 
   private async embedIds(ids: readonly Int32Array[]): Promise<Float32Array[]> {
-    const session = await this.sessions.get("clip-text");
-    const L = this.card.text.captionLen;
-    const flat = new Int32Array(ids.length * L);
-    ids.forEach((row, i) => flat.set(row, i * L));
-    const out = await session.run({ ids: int64Tensor(flat, [ids.length, L]) });
-    return this.rows(await readFloats(out["embedding"] ?? Object.values(out)[0]!), ids.length);
+    return embedIds(await this.sessions.get("clip-text"), this.card, ids);
   }
 
   private async embedPixels(pixels: Float32Array, count: number): Promise<Float32Array[]> {
-    const session = await this.sessions.get("clip-image");
-    const { res } = this.card.vq;
-    const out = await session.run({ image: floatTensor(pixels, [count, 3, res, res]) });
-    return this.rows(await readFloats(out["embedding"] ?? Object.values(out)[0]!), count);
+    return embedPixels(await this.sessions.get("clip-image"), this.card, pixels, count);
   }
 
   private pixelsOf(images: readonly RgbaImage[]): Float32Array {
@@ -175,14 +179,10 @@ export class Model extends Emitter<ModelEvents> {
     return out;
   }
 
-  private rows(data: Float32Array, count: number): Float32Array[] {
-    const dim = data.length / count;
-    return Array.from({ length: count }, (_, i) => data.slice(i * dim, (i + 1) * dim));
-  }
-
   private async batched<T, R>(items: readonly T[], run: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
     const out: R[] = [];
-    for (let at = 0; at < items.length; at += MAX_BATCH) out.push(...(await run(items.slice(at, at + MAX_BATCH))));
+    for (let at = 0; at < items.length; at += MAX_BATCH)
+      out.push(...(await run(items.slice(at, at + MAX_BATCH))));
     return out;
   }
 
@@ -193,7 +193,8 @@ export class Model extends Emitter<ModelEvents> {
       return await operation();
     } catch (error) {
       const after = await getBackend();
-      if (error instanceof BackendError && before.name === "webgpu" && after.name === "wasm") return operation();
+      if (error instanceof BackendError && before.name === "webgpu" && after.name === "wasm")
+        return operation();
       throw error;
     }
   }
@@ -202,10 +203,4 @@ export class Model extends Emitter<ModelEvents> {
 /** Creates a model from a loaded bundle (sessions start lazily on first use). */
 export function createModel(bundle: ModelBundle): Model {
   return new Model(bundle);
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
-  return sum;
 }

@@ -5,7 +5,8 @@ import { ImageFormatError } from "./errors";
 import { createImage } from "./image";
 import { crc32, decodePng, encodePng } from "./png";
 
-const fixture = (name: string): Promise<Buffer> => readFile(new URL(`../test/fixtures/png/${name}`, import.meta.url));
+const fixture = (name: string): Promise<Buffer> =>
+  readFile(new URL(`../test/fixtures/png/${name}`, import.meta.url));
 
 function noise(width: number, height: number): ReturnType<typeof createImage> {
   const image = createImage(width, height);
@@ -29,12 +30,15 @@ describe("PNG", () => {
     expect(Array.from((await decodePng(png)).data)).toEqual(Array.from(image.data));
   });
 
-  test.each(Object.keys(expected.rgba))("decodes %s (written by Pillow) to the same RGBA as Pillow", async (name) => {
-    const decoded = await decodePng(await fixture(name));
-    const want = Buffer.from(expected.rgba[name as keyof typeof expected.rgba], "base64");
-    expect([decoded.width, decoded.height]).toEqual([expected.width, expected.height]);
-    expect(Array.from(decoded.data)).toEqual(Array.from(want));
-  });
+  test.each(Object.keys(expected.rgba))(
+    "decodes %s (written by Pillow) to the same RGBA as Pillow",
+    async (name) => {
+      const decoded = await decodePng(await fixture(name));
+      const want = Buffer.from(expected.rgba[name as keyof typeof expected.rgba], "base64");
+      expect([decoded.width, decoded.height]).toEqual([expected.width, expected.height]);
+      expect(Array.from(decoded.data)).toEqual(Array.from(want));
+    },
+  );
 
   test("computes the standard CRC-32", () => {
     expect(crc32(new TextEncoder().encode("123456789")).toString(16)).toBe("cbf43926");

@@ -19,7 +19,8 @@ export async function encodePng(image: RgbaImage, options: EncodePngOptions = {}
   assertImage(image);
   const stride = image.width * 4;
   const raw = new Uint8Array((stride + 1) * image.height);
-  for (let y = 0; y < image.height; y++) raw.set(image.data.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+  for (let y = 0; y < image.height; y++)
+    raw.set(image.data.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   const header = new Uint8Array(13);
   const view = new DataView(header.buffer);
   view.setUint32(0, image.width);
@@ -46,7 +47,7 @@ export async function decodePng(bytes: Uint8Array): Promise<RgbaImage> {
   let header: PngHeader | undefined;
   let palette: Uint8Array | undefined;
   let transparency: Uint8Array | undefined;
-  for (let at = 8; at + 12 <= bytes.length; ) {
+  for (let at = 8; at + 12 <= bytes.length;) {
     const length = view.getUint32(at);
     const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
     const body = bytes.subarray(at + 8, at + 8 + length);
@@ -79,7 +80,9 @@ function readHeader(body: Uint8Array): PngHeader {
   const height = view.getUint32(4);
   const [depth, colourType, , , interlace] = body.subarray(8, 13);
   if (width < 1 || height < 1 || width > MAX_PNG_SIDE || height > MAX_PNG_SIDE) {
-    throw new ImageFormatError(`The PNG header claims ${width}x${height}, expected sides 1..${MAX_PNG_SIDE}.`);
+    throw new ImageFormatError(
+      `The PNG header claims ${width}x${height}, expected sides 1..${MAX_PNG_SIDE}.`,
+    );
   }
   const channels = CHANNELS[colourType as number];
   const depthOk = depth === 8 || (colourType === 3 && (depth === 1 || depth === 2 || depth === 4));
@@ -97,7 +100,9 @@ function unfilter(raw: Uint8Array, h: PngHeader): Uint8Array {
   const bpp = Math.max(1, (h.channels * h.depth) / 8);
   const rowBytes = Math.ceil((h.width * h.channels * h.depth) / 8);
   if (raw.length < (rowBytes + 1) * h.height) {
-    throw new ImageFormatError(`The PNG data has ${raw.length} bytes, expected ${(rowBytes + 1) * h.height}.`);
+    throw new ImageFormatError(
+      `The PNG data has ${raw.length} bytes, expected ${(rowBytes + 1) * h.height}.`,
+    );
   }
   const out = new Uint8Array(rowBytes * h.height);
   for (let y = 0; y < h.height; y++) {
@@ -114,7 +119,8 @@ function unfilter(raw: Uint8Array, h: PngHeader): Uint8Array {
       else if (filter === 2) out[row + x] = value + b;
       else if (filter === 3) out[row + x] = value + ((a + b) >> 1);
       else if (filter === 4) out[row + x] = value + paeth(a, b, c);
-      else throw new ImageFormatError(`PNG row ${y} uses filter ${filter}, expected 0..4; the file is corrupt.`);
+      else
+        throw new ImageFormatError(`PNG row ${y} uses filter ${filter}, expected 0..4; the file is corrupt.`);
     }
   }
   return out;
@@ -145,9 +151,14 @@ function toRgba(pixels: Uint8Array, h: PngHeader, palette?: Uint8Array, trns?: U
         const byte = pixels[y * rowBytes + (bit >> 3)] as number;
         const index = (byte >> (8 - h.depth - (bit & 7))) & ((1 << h.depth) - 1);
         if (!palette || index * 3 + 2 >= palette.length) {
-          throw new ImageFormatError(`PNG palette index ${index} is outside its palette; the file is corrupt.`);
+          throw new ImageFormatError(
+            `PNG palette index ${index} is outside its palette; the file is corrupt.`,
+          );
         }
-        image.data.set([palette[index * 3]!, palette[index * 3 + 1]!, palette[index * 3 + 2]!, trns?.[index] ?? 255], o);
+        image.data.set(
+          [palette[index * 3]!, palette[index * 3 + 1]!, palette[index * 3 + 2]!, trns?.[index] ?? 255],
+          o,
+        );
       }
     }
   }
@@ -185,7 +196,9 @@ async function zlibDeflate(raw: Uint8Array): Promise<Uint8Array> {
 
 async function zlibInflate(data: Uint8Array): Promise<Uint8Array> {
   if (typeof DecompressionStream !== "function") {
-    throw new ImageFormatError("Decoding PNG needs DecompressionStream (browsers, Node ≥ 18); it is missing here.");
+    throw new ImageFormatError(
+      "Decoding PNG needs DecompressionStream (browsers, Node ≥ 18); it is missing here.",
+    );
   }
   try {
     return await pipe(data, new DecompressionStream("deflate"));
@@ -207,7 +220,16 @@ function storedZlib(raw: Uint8Array): Uint8Array {
   let at = 2;
   for (let i = 0; i < blocks; i++) {
     const part = raw.subarray(i * 65535, (i + 1) * 65535);
-    out.set([i === blocks - 1 ? 1 : 0, part.length & 0xff, part.length >> 8, ~part.length & 0xff, (~part.length >> 8) & 0xff], at);
+    out.set(
+      [
+        i === blocks - 1 ? 1 : 0,
+        part.length & 0xff,
+        part.length >> 8,
+        ~part.length & 0xff,
+        (~part.length >> 8) & 0xff,
+      ],
+      at,
+    );
     out.set(part, at + 5);
     at += 5 + part.length;
   }

@@ -39,7 +39,9 @@ describe("sampling", () => {
     const counts = [0, 0, 0, 0];
     for (let i = 0; i < 20_000; i++) counts[sampleLogits(logits, {}, rng)]!++;
     const total = Math.exp(1) + Math.exp(3) + Math.exp(2) + 1;
-    [1, 3, 2, 0].forEach((l, i) => expect((counts[i] as number) / 20_000).toBeCloseTo(Math.exp(l) / total, 1));
+    [1, 3, 2, 0].forEach((l, i) =>
+      expect((counts[i] as number) / 20_000).toBeCloseTo(Math.exp(l) / total, 1),
+    );
   });
 
   test("the same seed samples the same sequence", () => {

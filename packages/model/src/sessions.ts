@@ -6,7 +6,10 @@ import type { BundleRole } from "./bundle/manifest";
 import { BundleFormatError } from "./errors";
 
 /** Graph roles that have sessions. */
-export type GraphRole = Extract<BundleRole, "vq-encoder" | "vq-decoder" | "gpt-step" | "clip-text" | "clip-image">;
+export type GraphRole = Extract<
+  BundleRole,
+  "vq-encoder" | "vq-decoder" | "gpt-step" | "clip-text" | "clip-image"
+>;
 
 /** Outputs each graph keeps on the GPU under WebGPU: the KV cache goes straight back in (IO binding). */
 const GPU_OUTPUTS: Partial<Record<GraphRole, readonly string[]>> = {

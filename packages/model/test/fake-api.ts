@@ -25,7 +25,10 @@ export async function bundleFiles(dir: string): Promise<PublishedFile[]> {
   const files = await Promise.all(
     listed.map(async (f) => ({ ...f, bytes: new Uint8Array(await readFile(join(dir, f.name))) })),
   );
-  return [{ name: "card.json", role: "card", bytes: new Uint8Array(await readFile(join(dir, "card.json"))) }, ...files];
+  return [
+    { name: "card.json", role: "card", bytes: new Uint8Array(await readFile(join(dir, "card.json"))) },
+    ...files,
+  ];
 }
 
 export class FakeApi {
@@ -48,10 +51,18 @@ export class FakeApi {
   ) {}
 
   static async create(): Promise<FakeApi> {
-    const pair = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const pair = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, [
+      "sign",
+      "verify",
+    ])) as CryptoKeyPair;
     const raw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
     const keyId = (await sha256Hex(raw)).slice(0, 16);
-    const key = { keyId, publicKey: Buffer.from(raw).toString("base64"), label: "test key", development: true };
+    const key = {
+      keyId,
+      publicKey: Buffer.from(raw).toString("base64"),
+      label: "test key",
+      development: true,
+    };
     return new FakeApi(pair.privateKey, key);
   }
 
@@ -79,7 +90,11 @@ export class FakeApi {
       metrics: {},
     } as unknown as JsonValue;
     const bytes = canonicalJsonBytes(manifest);
-    const signature = await crypto.subtle.sign({ name: "Ed25519" }, this.signingKey, bytes as Uint8Array<ArrayBuffer>);
+    const signature = await crypto.subtle.sign(
+      { name: "Ed25519" },
+      this.signingKey,
+      bytes as Uint8Array<ArrayBuffer>,
+    );
     const text = JSON.stringify({
       key_id: this.trustedKey.keyId,
       manifest,
@@ -120,8 +135,9 @@ export class FakeApi {
     if (range && headers["if-range"] === `"${sha}"`) start = Number(range[1]);
     const body = bytes.slice(start);
     const status = start > 0 ? 206 : 200;
-    const rangeHeaders = start > 0 ? { "content-range": `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {};
-    return respond(new Response(this.bodyStream(body), { status, headers: { etag: `"${sha}"`, ...rangeHeaders } }));
+    const responseHeaders: Record<string, string> = { etag: `"${sha}"` };
+    if (start > 0) responseHeaders["content-range"] = `bytes ${start}-${bytes.length - 1}/${bytes.length}`;
+    return respond(new Response(this.bodyStream(body), { status, headers: responseHeaders }));
   };
 
   private bodyStream(body: Uint8Array): ReadableStream<Uint8Array> {

@@ -69,14 +69,22 @@ export function selectFiles<T extends FileEntry>(
     const best = candidates.filter((e) => rank(e) < Infinity).sort((a, b) => rank(a) - rank(b))[0];
     if (!best) {
       const found = candidates.map((e) => `${e.name} (${e.precision ?? "fp32"})`).join(", ") || "no file";
-      throw new BundleFormatError(`the bundle's ${role} file`, found, `one of precision ${preference.join(", ")}`);
+      throw new BundleFormatError(
+        `the bundle's ${role} file`,
+        found,
+        `one of precision ${preference.join(", ")}`,
+      );
     }
     return best;
   });
 }
 
 /** Assembles a bundle from verified files; parses the card and the tokenizer check. */
-export function assembleBundle(files: readonly BundleFile[], manifest: Manifest | undefined, source: string): ModelBundle {
+export function assembleBundle(
+  files: readonly BundleFile[],
+  manifest: Manifest | undefined,
+  source: string,
+): ModelBundle {
   const byRole = new Map<BundleRole, BundleFile>(files.map((f) => [f.role, f]));
   const cardFile = byRole.get("card");
   if (!cardFile) throw new BundleFormatError("the bundle's card file", "missing", "card.json with role card");
@@ -84,7 +92,11 @@ export function assembleBundle(files: readonly BundleFile[], manifest: Manifest 
   for (const file of files) {
     const listed = card.files.find((f) => f.name === file.name);
     if (listed && listed.sha256 !== file.sha256) {
-      throw new BundleFormatError(`card.json's entry for ${file.name}`, listed.sha256, `the manifest's ${file.sha256}`);
+      throw new BundleFormatError(
+        `card.json's entry for ${file.name}`,
+        listed.sha256,
+        `the manifest's ${file.sha256}`,
+      );
     }
   }
   return { card, files: byRole, manifest, source };

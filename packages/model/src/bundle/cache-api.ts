@@ -36,7 +36,10 @@ export async function createCacheApiCache(name = "commonspace-model-v1"): Promis
     },
     async list() {
       const prefix = `${ORIGIN}/sha256/`;
-      return (await cache.keys()).map((r) => r.url).filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length));
+      return (await cache.keys())
+        .map((r) => r.url)
+        .filter((u) => u.startsWith(prefix))
+        .map((u) => u.slice(prefix.length));
     },
     async readRecord(key) {
       return (await cache.match(recordUrl(key)))?.text();

@@ -6,7 +6,7 @@ describe("canonicalJson", () => {
     ["sorts keys by UTF-16 code units", { b: 1, a: 2, B: 3, é: 4 }, '{"B":3,"a":2,"b":1,"é":4}'],
     ["keeps array order", [3, 1, 2], "[3,1,2]"],
     ["writes shortest round-trip numbers", [0.1, 1e21, 1e-7, -0, 10], "[0.1,1e+21,1e-7,0,10]"],
-    ["leaves non-ASCII literal and escapes controls", "ü\n\"\\", '"ü\\n\\"\\\\"'],
+    ["leaves non-ASCII literal and escapes controls", 'ü\n"\\', '"ü\\n\\"\\\\"'],
     ["nests without whitespace", { z: { y: [null, true] } }, '{"z":{"y":[null,true]}}'],
   ])("%s", (_name, value, expected) => {
     expect(canonicalJson(value)).toBe(expected);

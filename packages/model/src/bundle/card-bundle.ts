@@ -2,7 +2,14 @@
 // static assets): card.json lists every file with its SHA-256 and size, and each file is checked against it.
 // This proves integrity (no corrupted or truncated weights), not authorship: only a signed manifest does that.
 import { DownloadError, IntegrityError } from "../errors";
-import { assembleBundle, precisionPreference, RUNTIME_ROLES, selectFiles, type BundleFile, type ModelBundle } from "./bundle";
+import {
+  assembleBundle,
+  precisionPreference,
+  RUNTIME_ROLES,
+  selectFiles,
+  type BundleFile,
+  type ModelBundle,
+} from "./bundle";
 import { parseCard } from "./card";
 import { sha256Hex } from "./encoding";
 import type { BundleRole, Precision } from "./manifest";
@@ -29,7 +36,13 @@ export async function loadBundleByCard(
   const roles = (options.roles ?? RUNTIME_ROLES).filter((role) => role !== "card");
   const chosen = selectFiles(card.files, roles, options.precisions ?? precisionPreference(false));
   const files: BundleFile[] = [
-    { name: "card.json", role: "card", sha256: await sha256Hex(cardBytes), precision: undefined, bytes: cardBytes },
+    {
+      name: "card.json",
+      role: "card",
+      sha256: await sha256Hex(cardBytes),
+      precision: undefined,
+      bytes: cardBytes,
+    },
   ];
   for (const entry of chosen) {
     const bytes = await read(entry.name);
@@ -37,7 +50,13 @@ export async function loadBundleByCard(
     if (sha256 !== entry.sha256 || bytes.length !== entry.bytes) {
       throw new IntegrityError(`${source}/${entry.name}`, entry, { sha256, bytes: bytes.length });
     }
-    files.push({ name: entry.name, role: entry.role as BundleRole, sha256, precision: entry.precision, bytes });
+    files.push({
+      name: entry.name,
+      role: entry.role as BundleRole,
+      sha256,
+      precision: entry.precision,
+      bytes,
+    });
   }
   return assembleBundle(files, undefined, source);
 }

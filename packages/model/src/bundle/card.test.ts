@@ -6,7 +6,10 @@ import { BundleFormatError } from "../errors";
 import { precisionPreference, selectFiles } from "./bundle";
 import { parseCard } from "./card";
 
-const tiny = JSON.parse(readFileSync(join(TINY_BUNDLE_DIR, "card.json"), "utf8")) as Record<string, Record<string, unknown>>;
+const tiny = JSON.parse(readFileSync(join(TINY_BUNDLE_DIR, "card.json"), "utf8")) as Record<
+  string,
+  Record<string, unknown>
+>;
 
 describe("parseCard", () => {
   test("reads the shapes and special ids the runtime needs", () => {
@@ -19,7 +22,11 @@ describe("parseCard", () => {
 
   test.each([
     ["another format", { format: "commonspace-bundle/2" }, /card\.format is "commonspace-bundle\/2"/],
-    ["a block size too small for the streams", { gpt: { ...tiny["gpt"], block_size: 10 } }, /block_size is 10/],
+    [
+      "a block size too small for the streams",
+      { gpt: { ...tiny["gpt"], block_size: 10 } },
+      /block_size is 10/,
+    ],
     ["a vocabulary that does not add up", { gpt: { ...tiny["gpt"], vocab_size: 7 } }, /vocab_size is 7/],
     ["a missing section", { clip: undefined }, /card\.clip is undefined, expected a JSON object/],
   ])("refuses %s, naming the field", (_what, change, message) => {
@@ -40,19 +47,22 @@ describe("selectFiles", () => {
   ];
 
   test("prefers fp16 weights, and fully-fp16 graphs only with shader-f16", () => {
-    expect(selectFiles(entries, ["gpt-step", "tokenizer"], precisionPreference(false)).map((e) => e.name)).toEqual([
-      "gpt.fp16.onnx",
-      "tokenizer.json",
-    ]);
+    expect(
+      selectFiles(entries, ["gpt-step", "tokenizer"], precisionPreference(false)).map((e) => e.name),
+    ).toEqual(["gpt.fp16.onnx", "tokenizer.json"]);
     expect(selectFiles(entries, ["gpt-step"], precisionPreference(true))[0]?.name).toBe("gpt.half.onnx");
   });
 
   test("never picks a fully-fp16 graph without shader-f16", () => {
     const onlyHalf = [entries[2]!];
-    expect(() => selectFiles(onlyHalf, ["gpt-step"], precisionPreference(false))).toThrow(/gpt.half.onnx \(fp16\)/);
+    expect(() => selectFiles(onlyHalf, ["gpt-step"], precisionPreference(false))).toThrow(
+      /gpt.half.onnx \(fp16\)/,
+    );
   });
 
   test("names the missing role", () => {
-    expect(() => selectFiles(entries, ["clip-text"], precisionPreference(false))).toThrow(/clip-text file is "no file"/);
+    expect(() => selectFiles(entries, ["clip-text"], precisionPreference(false))).toThrow(
+      /clip-text file is "no file"/,
+    );
   });
 });

@@ -56,7 +56,8 @@ export function parseCard(input: string | unknown): ModelCard {
     }
   }
   const card = section(json, "card");
-  if (card["format"] !== BUNDLE_FORMAT) throw new BundleFormatError("card.format", card["format"], BUNDLE_FORMAT);
+  if (card["format"] !== BUNDLE_FORMAT)
+    throw new BundleFormatError("card.format", card["format"], BUNDLE_FORMAT);
   const vq = section(card["vq"], "card.vq");
   const text = section(card["text"], "card.text");
   const gpt = section(card["gpt"], "card.gpt");
@@ -71,14 +72,19 @@ export function parseCard(input: string | unknown): ModelCard {
   };
   const num = (obj: Record<string, unknown>, key: string, at: string, fallback: number): number => {
     const v = obj[key] ?? fallback;
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new BundleFormatError(`${at}.${key}`, v, "a number");
+    if (typeof v !== "number" || !Number.isFinite(v))
+      throw new BundleFormatError(`${at}.${key}`, v, "a number");
     return v;
   };
   const parsed: ModelCard = {
     name: String(card["name"] ?? "unnamed"),
     version: String(card["version"] ?? "unversioned"),
     files: Array.isArray(card["files"]) ? (card["files"] as CardFile[]) : [],
-    vq: { res: int(vq, "res", "card.vq"), grid: int(vq, "grid", "card.vq"), codebookSize: int(vq, "codebook_size", "card.vq") },
+    vq: {
+      res: int(vq, "res", "card.vq"),
+      grid: int(vq, "grid", "card.vq"),
+      codebookSize: int(vq, "codebook_size", "card.vq"),
+    },
     text: {
       captionLen: int(text, "caption_len", "card.text"),
       padId: int(text, "pad_id", "card.text", 0),
@@ -97,7 +103,10 @@ export function parseCard(input: string | unknown): ModelCard {
       boi: int(gpt, "boi", "card.gpt", 0),
       boc: int(gpt, "boc", "card.gpt", 0),
     },
-    clip: { embedDim: int(clip, "embed_dim", "card.clip"), logitScale: num(clip, "logit_scale", "card.clip", 1) },
+    clip: {
+      embedDim: int(clip, "embed_dim", "card.clip"),
+      logitScale: num(clip, "logit_scale", "card.clip", 1),
+    },
     sampling: {
       cfgScale: num(sampling, "cfg_scale", "card.sampling", 3),
       topK: num(sampling, "top_k", "card.sampling", 0),
@@ -118,7 +127,8 @@ function checkConsistency(c: ModelCard): void {
   if (c.gpt.vocabSize !== c.gpt.imageOffset + c.vq.codebookSize) {
     throw new BundleFormatError("card.gpt.vocab_size", c.gpt.vocabSize, `image_offset + codebook_size`);
   }
-  if (c.vq.res % c.vq.grid !== 0) throw new BundleFormatError("card.vq.res", c.vq.res, "a multiple of vq.grid");
+  if (c.vq.res % c.vq.grid !== 0)
+    throw new BundleFormatError("card.vq.res", c.vq.res, "a multiple of vq.grid");
 }
 
 function section(value: unknown, at: string): Record<string, unknown> {

@@ -47,7 +47,11 @@ describe("downloadVerified", () => {
       return new Response(body.slice(from), { status: 206, headers });
     });
     const loaded: number[] = [];
-    const bytes = await downloadVerified(await target(), { fetch, backoffMs: 0, onBytes: (n) => loaded.push(n) });
+    const bytes = await downloadVerified(await target(), {
+      fetch,
+      backoffMs: 0,
+      onBytes: (n) => loaded.push(n),
+    });
     expect(bytes).toEqual(body);
     expect(ranges).toEqual([undefined, "bytes=6000-"]);
     expect(loaded.at(-1)).toBe(body.length);
@@ -61,9 +65,11 @@ describe("downloadVerified", () => {
 
   test("refuses bytes whose SHA-256 differs, after one fresh retry", async () => {
     const bad = body.slice();
-    bad[5] ^= 1;
+    bad[5] = (bad[5] as number) ^ 1;
     const { fetch, ranges } = fakeFetch(() => new Response(bad));
-    await expect(downloadVerified(await target(), { fetch, backoffMs: 0 })).rejects.toBeInstanceOf(IntegrityError);
+    await expect(downloadVerified(await target(), { fetch, backoffMs: 0 })).rejects.toBeInstanceOf(
+      IntegrityError,
+    );
     expect(ranges).toHaveLength(2);
   });
 
@@ -95,7 +101,11 @@ describe("downloadVerified", () => {
       controller.abort();
       return new Response("busy", { status: 503 });
     });
-    const download = downloadVerified(await target(), { fetch, backoffMs: 60_000, signal: controller.signal });
+    const download = downloadVerified(await target(), {
+      fetch,
+      backoffMs: 60_000,
+      signal: controller.signal,
+    });
     await expect(download).rejects.toBeInstanceOf(CancelledError);
   });
 });

@@ -25,7 +25,10 @@ export interface DownloadOptions {
 }
 
 /** Fetches `target`, returning its verified bytes. @throws DownloadError, IntegrityError, CancelledError. */
-export async function downloadVerified(target: DownloadTarget, options: DownloadOptions): Promise<Uint8Array> {
+export async function downloadVerified(
+  target: DownloadTarget,
+  options: DownloadOptions,
+): Promise<Uint8Array> {
   const { retries = 4, backoffMs = 500, signal } = options;
   const buffer = new Uint8Array(target.bytes);
   const state = { received: 0 };
@@ -62,9 +65,14 @@ export async function downloadVerified(target: DownloadTarget, options: Download
       : lastError instanceof Error
         ? lastError.message
         : String(lastError);
-  throw new DownloadError(target.url, statusOf(lastError), `${retries + 1} attempts failed, last: ${detail}`, {
-    cause: lastError,
-  });
+  throw new DownloadError(
+    target.url,
+    statusOf(lastError),
+    `${retries + 1} attempts failed, last: ${detail}`,
+    {
+      cause: lastError,
+    },
+  );
 }
 
 /**
@@ -100,7 +108,11 @@ async function fetchInto(
     }
   } else {
     await response.body?.cancel();
-    throw new DownloadError(target.url, response.status, `HTTP ${response.status} ${response.statusText}`.trim());
+    throw new DownloadError(
+      target.url,
+      response.status,
+      `HTTP ${response.status} ${response.statusText}`.trim(),
+    );
   }
   options.onBytes?.(state.received);
   if (!response.body) throw new DownloadError(target.url, response.status, "the response has no body");

@@ -37,7 +37,10 @@ export interface FetchFilesOptions {
 }
 
 /** The bytes of `files`, verified; downloads only what the cache lacks. */
-export async function fetchFiles(files: readonly ManifestFile[], options: FetchFilesOptions): Promise<BundleFile[]> {
+export async function fetchFiles(
+  files: readonly ManifestFile[],
+  options: FetchFilesOptions,
+): Promise<BundleFile[]> {
   const totalBytes = files.reduce((n, f) => n + f.bytes, 0);
   let done = 0;
   const out: BundleFile[] = [];
@@ -58,13 +61,24 @@ export async function fetchFiles(files: readonly ManifestFile[], options: FetchF
     else {
       report(0, false);
       bytes = await downloadVerified(
-        { url: new URL(file.url, options.api).toString(), name: file.name, bytes: file.bytes, sha256: file.sha256 },
+        {
+          url: new URL(file.url, options.api).toString(),
+          name: file.name,
+          bytes: file.bytes,
+          sha256: file.sha256,
+        },
         { ...options, onBytes: (loaded) => report(loaded, false) },
       );
       await storeVerified(options, file, bytes);
     }
     done += file.bytes;
-    out.push({ name: file.name, role: file.role as BundleRole, sha256: file.sha256, precision: file.precision, bytes });
+    out.push({
+      name: file.name,
+      role: file.role as BundleRole,
+      sha256: file.sha256,
+      precision: file.precision,
+      bytes,
+    });
   }
   return out;
 }
@@ -77,7 +91,11 @@ async function readCached(cache: BlobCache, file: ManifestFile): Promise<Uint8Ar
   return undefined;
 }
 
-async function storeVerified(options: FetchFilesOptions, file: ManifestFile, bytes: Uint8Array): Promise<void> {
+async function storeVerified(
+  options: FetchFilesOptions,
+  file: ManifestFile,
+  bytes: Uint8Array,
+): Promise<void> {
   try {
     await options.cache.put(file.sha256, bytes);
   } catch (error) {

@@ -23,7 +23,10 @@ export function channelManifestUrl(api: string | URL, channel: string): string {
 }
 
 /** GETs a manifest route. @throws DownloadError after the retries, CancelledError on abort. */
-export async function requestManifest(url: string, options: ManifestRequestOptions): Promise<ManifestResponse> {
+export async function requestManifest(
+  url: string,
+  options: ManifestRequestOptions,
+): Promise<ManifestResponse> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (options.etag) headers["if-none-match"] = options.etag;
   let last: DownloadError | undefined;
@@ -34,7 +37,9 @@ export async function requestManifest(url: string, options: ManifestRequestOptio
       response = await options.fetch(url, { headers, signal: options.signal ?? null });
     } catch (error) {
       if (options.signal?.aborted) throw new CancelledError("Fetching the manifest");
-      last = new DownloadError(url, undefined, error instanceof Error ? error.message : String(error), { cause: error });
+      last = new DownloadError(url, undefined, error instanceof Error ? error.message : String(error), {
+        cause: error,
+      });
       continue;
     }
     if (response.status === 304) return { status: 304 };

@@ -81,10 +81,15 @@ export function parseEnvelope(value: unknown): { keyId: string; manifest: JsonVa
  */
 export function validateManifest(value: JsonValue, expectedModel: string): Manifest {
   const m = record(value, "manifest");
-  if (m["format"] !== MANIFEST_FORMAT) throw new BundleFormatError("manifest.format", m["format"], MANIFEST_FORMAT);
+  if (m["format"] !== MANIFEST_FORMAT)
+    throw new BundleFormatError("manifest.format", m["format"], MANIFEST_FORMAT);
   check(m, "model", (v) => typeof v === "string" && MODEL_NAME.test(v), "a model name");
   if (m["model"] !== expectedModel) {
-    throw new BundleFormatError("manifest.model", m["model"], `"${expectedModel}" (the model this client asked for)`);
+    throw new BundleFormatError(
+      "manifest.model",
+      m["model"],
+      `"${expectedModel}" (the model this client asked for)`,
+    );
   }
   check(m, "version", (v) => typeof v === "string" && VERSION.test(v), "a version string");
   check(m, "created", (v) => typeof v === "string" && !Number.isNaN(Date.parse(v)), "an ISO 8601 time");
@@ -103,7 +108,8 @@ function validateFile(value: unknown, at: string): void {
   check(f, "bytes", (v) => Number.isSafeInteger(v) && (v as number) >= 0, "a byte count", at);
   check(f, "sha256", (v) => typeof v === "string" && SHA256.test(v), "64 lower-case hex characters", at);
   check(f, "url", (v) => typeof v === "string" && v.length > 0, "a URL", at);
-  if (f["precision"] !== undefined) check(f, "precision", (v) => PRECISIONS.has(v as string), "a precision", at);
+  if (f["precision"] !== undefined)
+    check(f, "precision", (v) => PRECISIONS.has(v as string), "a precision", at);
 }
 
 function record(value: unknown, at: string): Record<string, unknown> {

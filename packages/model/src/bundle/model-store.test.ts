@@ -42,7 +42,7 @@ function store(overrides: { cache?: BlobCache } = {}): { store: ModelStore; warn
 function withNewWeights(): { files: PublishedFile[]; gpt: PublishedFile } {
   const gpt = files.find((f) => f.role === "gpt-step") as PublishedFile;
   const bytes = gpt.bytes.slice();
-  bytes[bytes.length - 1] ^= 0x01;
+  bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0x01;
   const changed = { ...gpt, bytes };
   return { files: files.map((f) => (f === gpt ? changed : f)), gpt: changed };
 }
@@ -96,7 +96,7 @@ describe("ModelStore", () => {
     await api.publish("v2", next.files);
     const sha = await sha256Hex(next.gpt.bytes);
     const corrupt = next.gpt.bytes.slice();
-    corrupt[100] ^= 0xff;
+    corrupt[100] = (corrupt[100] as number) ^ 0xff;
     api.served.set(sha, corrupt);
     const { store: s, warnings } = store();
     const result = await s.load();
@@ -172,7 +172,12 @@ describe("ModelStore", () => {
 
   test("reports a full cache as a QuotaError warning and still loads from memory", async () => {
     await api.publish("v1", files);
-    const full: BlobCache = { ...createMemoryCache(), put: async (_sha, bytes) => { throw new QuotaError(bytes.length, 0); } };
+    const full: BlobCache = {
+      ...createMemoryCache(),
+      put: async (_sha, bytes) => {
+        throw new QuotaError(bytes.length, 0);
+      },
+    };
     const { store: s, warnings } = store({ cache: full });
     const result = await s.load();
     expect(result.status).toBe("installed");

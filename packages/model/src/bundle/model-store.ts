@@ -128,7 +128,8 @@ export class ModelStore extends Emitter<ModelStoreEvents> {
       return this.fallBack(active, error, options);
     }
     if (!fresh || (active && fresh.manifestSha256 === active.manifestSha256)) {
-      if (!active) throw new ModelError(`${url} answered 304 but this cache holds no version; clear the ETag.`);
+      if (!active)
+        throw new ModelError(`${url} answered 304 but this cache holds no version; clear the ETag.`);
       return { bundle: await this.open(active, options), status: "current", error: undefined };
     }
     let bundle: ModelBundle;
@@ -142,7 +143,9 @@ export class ModelStore extends Emitter<ModelStoreEvents> {
   }
 
   /** Asks the API whether the channel moved (one request; 304 when not). Installs nothing. */
-  async checkForUpdate(options: { signal?: AbortSignal } = {}): Promise<{ available: boolean; version: string }> {
+  async checkForUpdate(
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ available: boolean; version: string }> {
     const active = await this.readActive();
     const url = channelManifestUrl(this.api, this.channel);
     const response = await requestManifest(url, { ...this.requestOptions(options), etag: active?.etag });
@@ -153,7 +156,12 @@ export class ModelStore extends Emitter<ModelStoreEvents> {
   }
 
   private requestOptions(options: { signal?: AbortSignal }) {
-    return { fetch: this.fetchImpl, signal: options.signal, retries: this.retries, backoffMs: this.backoffMs };
+    return {
+      fetch: this.fetchImpl,
+      signal: options.signal,
+      retries: this.retries,
+      backoffMs: this.backoffMs,
+    };
   }
 
   private async fallBack(active: ActiveRecord | undefined, error: unknown, options: StoreLoadOptions) {
@@ -162,7 +170,11 @@ export class ModelStore extends Emitter<ModelStoreEvents> {
     this.emit("warning", wrapped);
     const offline = wrapped.name === "DownloadError";
     const bundle = await this.open(active, options);
-    return { bundle, status: offline ? "offline" : "kept-previous", error: wrapped } satisfies StoreLoadResult;
+    return {
+      bundle,
+      status: offline ? "offline" : "kept-previous",
+      error: wrapped,
+    } satisfies StoreLoadResult;
   }
 
   /** Re-verifies the stored envelope (a local edit must not pass either) and loads its files. */
@@ -239,7 +251,10 @@ export class ModelStore extends Emitter<ModelStoreEvents> {
     try {
       return JSON.parse(text) as ActiveRecord;
     } catch {
-      this.emit("warning", new ModelError(`The cached record ${this.recordKey} is not JSON; it was ignored.`));
+      this.emit(
+        "warning",
+        new ModelError(`The cached record ${this.recordKey} is not JSON; it was ignored.`),
+      );
       return undefined;
     }
   }

@@ -26,14 +26,26 @@ describe("manifest signatures", () => {
   });
 
   test("verifies whatever the key order and whitespace of the received JSON", async () => {
-    const reordered = JSON.parse(JSON.stringify({ signature: envelope.signature, manifest: { ...envelope.manifest }, key_id: envelope.key_id }, null, 2));
+    const reordered = JSON.parse(
+      JSON.stringify(
+        { signature: envelope.signature, manifest: { ...envelope.manifest }, key_id: envelope.key_id },
+        null,
+        2,
+      ),
+    );
     await expect(verifyManifest(reordered, [DEV_MANIFEST_KEY], "default")).resolves.toBeDefined();
   });
 
   test.each([
     ["the version", (m: Record<string, unknown>) => (m["version"] = "2026.11.29")],
-    ["a file hash", (m: Record<string, unknown>) => ((m["files"] as { sha256: string }[])[0]!.sha256 = "0".repeat(64))],
-    ["a metric", (m: Record<string, unknown>) => ((m["metrics"] as Record<string, number>)["vq_psnr_db"] = 99)],
+    [
+      "a file hash",
+      (m: Record<string, unknown>) => ((m["files"] as { sha256: string }[])[0]!.sha256 = "0".repeat(64)),
+    ],
+    [
+      "a metric",
+      (m: Record<string, unknown>) => ((m["metrics"] as Record<string, number>)["vq_psnr_db"] = 99),
+    ],
     ["an added field", (m: Record<string, unknown>) => (m["extra"] = true)],
   ])("refuses a manifest whose %s changed after signing", async (_what, change) => {
     const copy = JSON.parse(JSON.stringify(envelope)) as { manifest: Record<string, unknown> };
@@ -43,7 +55,7 @@ describe("manifest signatures", () => {
 
   test("refuses a signature with a flipped bit", async () => {
     const sig = fromBase64(envelope.signature) as Uint8Array;
-    sig[10] ^= 0x01;
+    sig[10] = (sig[10] as number) ^ 0x01;
     const copy = { ...envelope, signature: Buffer.from(sig).toString("base64") };
     await expect(verifyManifest(copy, [DEV_MANIFEST_KEY], "default")).rejects.toThrow(/does not verify/);
   });
@@ -53,11 +65,15 @@ describe("manifest signatures", () => {
   });
 
   test("refuses a correctly signed manifest for another model", async () => {
-    await expect(verifyManifest(envelope, [DEV_MANIFEST_KEY], "other")).rejects.toBeInstanceOf(BundleFormatError);
+    await expect(verifyManifest(envelope, [DEV_MANIFEST_KEY], "other")).rejects.toBeInstanceOf(
+      BundleFormatError,
+    );
   });
 
   test("refuses an envelope that is not an object", async () => {
-    await expect(verifyManifest("nope", [DEV_MANIFEST_KEY], "default")).rejects.toBeInstanceOf(BundleFormatError);
+    await expect(verifyManifest("nope", [DEV_MANIFEST_KEY], "default")).rejects.toBeInstanceOf(
+      BundleFormatError,
+    );
   });
 });
 

@@ -39,8 +39,15 @@ export async function verifyManifest(
   let ok = false;
   if (raw && sig && sig.length === 64) {
     const ed25519 = { name: "Ed25519" };
-    const publicKey = await crypto.subtle.importKey("raw", raw as Uint8Array<ArrayBuffer>, ed25519, false, ["verify"]);
-    ok = await crypto.subtle.verify(ed25519, publicKey, sig as Uint8Array<ArrayBuffer>, bytes as Uint8Array<ArrayBuffer>);
+    const publicKey = await crypto.subtle.importKey("raw", raw as Uint8Array<ArrayBuffer>, ed25519, false, [
+      "verify",
+    ]);
+    ok = await crypto.subtle.verify(
+      ed25519,
+      publicKey,
+      sig as Uint8Array<ArrayBuffer>,
+      bytes as Uint8Array<ArrayBuffer>,
+    );
   }
   if (!ok) {
     throw new SignatureError(
@@ -48,5 +55,9 @@ export async function verifyManifest(
         "after signing or signed by another key. It was refused; the previous model version stays active.",
     );
   }
-  return { manifest: validateManifest(manifest, expectedModel), keyId, manifestSha256: await sha256Hex(bytes) };
+  return {
+    manifest: validateManifest(manifest, expectedModel),
+    keyId,
+    manifestSha256: await sha256Hex(bytes),
+  };
 }

@@ -69,10 +69,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const number = (name: string, text: string | undefined): number | undefined => {
     if (text === undefined) return undefined;
     const value = Number(text);
-    if (text.trim() === "" || !Number.isFinite(value)) throw new ModelOptionError(`--${name}`, text, "a number");
+    if (text.trim() === "" || !Number.isFinite(value))
+      throw new ModelOptionError(`--${name}`, text, "a number");
     return value;
   };
-  if (values.bundle && values.api) throw new ModelOptionError("--bundle with --api", "both", "one model source");
+  if (values.bundle && values.api)
+    throw new ModelOptionError("--bundle with --api", "both", "one model source");
   return {
     command: positionals[0],
     positionals: positionals.slice(1),

@@ -7,7 +7,6 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { API, bundleFiles, FakeApi } from "../../test/fake-api";
 import { TINY_BUNDLE_DIR } from "../../test/bundle-under-test";
-import { DEV_MANIFEST_KEY } from "../bundle/keys";
 import { createImage } from "../image";
 import { decodePng, encodePng } from "../png";
 import { main, type CliContext } from "./main";
@@ -29,7 +28,21 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 describe("commonspace CLI", () => {
   test("generate writes a grid PNG of the candidates, best first", async () => {
     const code = await main(
-      ["generate", "red", "apple", "--seed", "1", "--count", "3", "--out", "grid.png", "--scale", "2", "--bundle", TINY_BUNDLE_DIR],
+      [
+        "generate",
+        "red",
+        "apple",
+        "--seed",
+        "1",
+        "--count",
+        "3",
+        "--out",
+        "grid.png",
+        "--scale",
+        "2",
+        "--bundle",
+        TINY_BUNDLE_DIR,
+      ],
       context,
     );
     expect(errors).toEqual([]);
@@ -45,27 +58,26 @@ describe("commonspace CLI", () => {
     image.data.fill(200);
     await writeFile(join(dir, "in.png"), await encodePng(image));
     expect(await main(["caption", "in.png", "--bundle", TINY_BUNDLE_DIR], context)).toBe(0);
-    expect(await main(["rank", "in.png", "red circle", "blue square", "--bundle", TINY_BUNDLE_DIR], context)).toBe(0);
-    expect(lines.slice(-2).every((l) => /^-?\d\.\d{4} {2}\d+\.\d% {2}(red circle|blue square)$/.test(l))).toBe(true);
+    expect(
+      await main(["rank", "in.png", "red circle", "blue square", "--bundle", TINY_BUNDLE_DIR], context),
+    ).toBe(0);
+    expect(
+      lines.slice(-2).every((l) => /^-?\d\.\d{4} {2}\d+\.\d% {2}(red circle|blue square)$/.test(l)),
+    ).toBe(true);
   });
 
   test("loads from an API channel into a cache, and the second run downloads nothing", async () => {
     const api = await FakeApi.create();
     await api.publish("v1", await bundleFiles(TINY_BUNDLE_DIR));
-    // The CLI trusts the shipped keys; stand the fake API's key in for the development key.
-    Object.assign(DEV_MANIFEST_KEY, { keyId: api.trustedKey.keyId, publicKey: api.trustedKey.publicKey });
-    const argv = ["info", "--api", "http://127.0.0.1:9", "--cache", "cache"];
-    const withApi = { ...context, fetch: (input: RequestInfo | URL, init?: RequestInit) => api.fetch(String(input).replace("http://127.0.0.1:9", API), init) };
-    try {
-      expect(await main(argv, withApi)).toBe(0);
-      const downloads = api.fileRequests();
-      expect(downloads).toBe(7);
-      expect(await main(argv, withApi)).toBe(0);
-      expect(api.fileRequests()).toBe(downloads);
-      expect(lines.filter((l) => l.startsWith("model default v1"))).toEqual(["model default v1 (installed)", "model default v1 (current)"]);
-    } finally {
-      Object.assign(DEV_MANIFEST_KEY, { keyId: "dbb51a15dabccf2f", publicKey: "vJW3Pc0vB9a88Ty8UzbDFoooQWU0PVS/2L8vcCnwJXA=" });
-    }
+    const argv = ["info", "--api", API, "--cache", "cache"];
+    const withApi = { ...context, fetch: api.fetch, trustedKeys: [api.trustedKey] };
+    expect(await main(argv, withApi)).toBe(0);
+    const downloads = api.fileRequests();
+    expect(downloads).toBe(7);
+    expect(await main(argv, withApi)).toBe(0);
+    expect(api.fileRequests()).toBe(downloads);
+    const status = lines.filter((l) => l.startsWith("model default v1"));
+    expect(status).toEqual(["model default v1 (installed)", "model default v1 (current)"]);
   });
 
   test("answers bad arguments with the usage and exit code 2", async () => {
@@ -82,7 +94,12 @@ describe("commonspace CLI", () => {
 
   test("the bin runs on this Node without a build step", async () => {
     const bin = join(packageDir, "bin", "commonspace.mjs");
-    const { stdout } = await promisify(execFile)(process.execPath, [bin, "info", "--bundle", TINY_BUNDLE_DIR]);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      bin,
+      "info",
+      "--bundle",
+      TINY_BUNDLE_DIR,
+    ]);
     expect(stdout).toMatch(/backend: wasm/);
   });
 });

@@ -3,6 +3,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { ModelBundle } from "../bundle/bundle";
+import type { TrustedKey } from "../bundle/keys";
 import { ModelStore } from "../bundle/model-store";
 import { ModelError } from "../errors";
 import { imageGrid, scaleImage } from "../image";
@@ -22,7 +23,11 @@ export interface CliContext {
   log?: (line: string) => void;
   error?: (line: string) => void;
   fetch?: typeof fetch;
+  /** Manifest keys to trust with --api (default: the shipped keys for that origin). */
+  trustedKeys?: readonly TrustedKey[];
 }
+
+const COMMANDS = new Set(["generate", "caption", "rank", "info"]);
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[], context: CliContext): Promise<number> {
@@ -39,6 +44,7 @@ export async function main(argv: readonly string[], context: CliContext): Promis
     (args.help ? log : error)(USAGE);
     return args.help ? 0 : 2;
   }
+  if (!COMMANDS.has(args.command)) return usage(error, `unknown command "${args.command}"`);
   try {
     const model = createModel(await loadBundle(args, context, log));
     try {
@@ -53,9 +59,15 @@ export async function main(argv: readonly string[], context: CliContext): Promis
   }
 }
 
-async function loadBundle(args: CliArgs, context: CliContext, log: (line: string) => void): Promise<ModelBundle> {
+async function loadBundle(
+  args: CliArgs,
+  context: CliContext,
+  log: (line: string) => void,
+): Promise<ModelBundle> {
   if (!args.api) {
-    const dir = args.bundle ? resolve(context.cwd, args.bundle) : join(context.packageDir, "..", "..", "models", "default");
+    const dir = args.bundle
+      ? resolve(context.cwd, args.bundle)
+      : join(context.packageDir, "..", "..", "models", "default");
     return loadBundleFromDirectory(dir);
   }
   const store = new ModelStore({
@@ -63,13 +75,15 @@ async function loadBundle(args: CliArgs, context: CliContext, log: (line: string
     channel: args.channel,
     cache: createFileCache(args.cache ? resolve(context.cwd, args.cache) : defaultCacheDir()),
     ...(context.fetch && { fetch: context.fetch }),
+    ...(context.trustedKeys && { trustedKeys: context.trustedKeys }),
   });
   store.on("warning", (w) => log(`warning: ${w.message}`));
   let shown = -1;
   const result = await store.load({
     onProgress: (p) => {
       const percent = Math.floor((100 * p.totalLoaded) / Math.max(1, p.totalBytes));
-      if (!p.fromCache && percent >= shown + 10) log(`downloading ${p.file}: ${(shown = percent)}% of ${p.totalBytes} bytes`);
+      if (!p.fromCache && percent >= shown + 10)
+        log(`downloading ${p.file}: ${(shown = percent)}% of ${p.totalBytes} bytes`);
     },
   });
   log(`model ${result.bundle.manifest?.model} ${result.bundle.manifest?.version} (${result.status})`);
@@ -89,7 +103,9 @@ async function run(
       log(`bundle: ${model.bundle.source}`);
       log(`card: ${model.card.name} ${model.card.version}`);
       const { vq, gpt, text, clip } = model.card;
-      log(`image ${vq.res}x${vq.res}, ${vq.grid}x${vq.grid} codes of ${vq.codebookSize}; caption ${text.captionLen} ids`);
+      log(
+        `image ${vq.res}x${vq.res}, ${vq.grid}x${vq.grid} codes of ${vq.codebookSize}; caption ${text.captionLen} ids`,
+      );
       log(`gpt ${gpt.nLayer} layers x ${gpt.nHead} heads x ${gpt.headDim}; clip ${clip.embedDim}-d`);
       log(`backend: ${backend.name} (${backend.reason})`);
       return 0;
@@ -109,11 +125,19 @@ async function run(
       });
       const ms = performance.now() - started;
       const columns = Math.min(result.candidates.length, 4);
-      const grid = imageGrid(result.candidates.map((c) => scaleImage(c.image, args.scale)), columns, args.scale);
+      const grid = imageGrid(
+        result.candidates.map((c) => scaleImage(c.image, args.scale)),
+        columns,
+        args.scale,
+      );
       const out = resolve(context.cwd, args.out);
       await writeFile(out, await encodePng(grid));
-      log(`"${caption}" seed ${result.seed}: ${result.candidates.length} images in ${ms.toFixed(0)} ms on ${backend.name}`);
-      result.candidates.forEach((c, rank) => log(`  #${rank + 1} candidate ${c.index} clip ${c.score?.toFixed(4) ?? "-"}`));
+      log(
+        `"${caption}" seed ${result.seed}: ${result.candidates.length} images in ${ms.toFixed(0)} ms on ${backend.name}`,
+      );
+      result.candidates.forEach((c, rank) =>
+        log(`  #${rank + 1} candidate ${c.index} clip ${c.score?.toFixed(4) ?? "-"}`),
+      );
       log(`wrote ${out}`);
       return 0;
     }

@@ -30,10 +30,12 @@ describe("loadBundleFromDirectory", () => {
     const dir = await copyOfTiny();
     const path = join(dir, "clip_text.fp16.onnx");
     const bytes = await readFile(path);
-    bytes[200] ^= 0x80;
+    bytes[200] = (bytes[200] as number) ^ 0x80;
     await writeFile(path, bytes);
     await expect(loadBundleFromDirectory(dir)).rejects.toThrow(IntegrityError);
-    await expect(loadBundleFromDirectory(dir)).rejects.toThrow(/clip_text\.fp16\.onnx: got \d+ bytes with SHA-256/);
+    await expect(loadBundleFromDirectory(dir)).rejects.toThrow(
+      /clip_text\.fp16\.onnx: got \d+ bytes with SHA-256/,
+    );
   });
 
   test("says what is missing when the folder is not a bundle", async () => {
