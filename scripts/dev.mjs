@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // `npm run dev`: the API (wrangler dev on local, persisted D1/R2/Durable Objects, migrations applied) and the
 // web app (vite dev) together, offline. Prints both URLs once both answer; Ctrl-C (or SIGTERM, or either
-// side exiting) stops both, whole process groups included. Plain Node, no dependencies beyond node_modules.
+// side exiting) stops both, whole process groups included. Once the API answers it seeds the dataset (first
+// start) and publishes models/default to the `stable` channel (when that card is new), so the Generate page
+// loads its weights from the API as in production. Plain Node, no dependencies beyond node_modules.
 //
-// Environment: API_PORT (default 8787), WEB_PORT (default 5173).
+// Environment: API_PORT (default 8787), WEB_PORT (default 5173), DEV_MODEL_DIR (bundle folder to publish
+// instead of models/default).
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -197,6 +201,39 @@ async function seedOnFirstStart() {
   }
 }
 
+// ── Model publish ───────────────────────────────────────────────────────────────────────────────────────
+// The Generate page loads its weights from the API's `stable` channel, as in production. Once the API is
+// healthy (and after the seed), publish the committed bundle models/default there unless this exact card
+// (by SHA-256) was already published: a newly committed bundle is published and promoted on the next start.
+// A failure prints a warning and the servers keep running.
+async function publishDefaultModel() {
+  const dir = process.env.DEV_MODEL_DIR || join(ROOT, "models/default");
+  const cardPath = join(dir, "card.json");
+  if (!existsSync(cardPath)) {
+    log(`no ${cardPath} yet: the Generate page has no model until a bundle is committed there.`);
+    return;
+  }
+  const cardSha = createHash("sha256").update(readFileSync(cardPath)).digest("hex");
+  const mark = join(STATE, `published-${cardSha}`);
+  if (existsSync(mark)) return;
+  try {
+    const { publishBundle, devAdminToken } = await import("../apps/api/scripts/publish-bundle.mjs");
+    const result = await publishBundle({
+      dir,
+      api: API_URL,
+      token: devAdminToken(ROOT),
+      channel: "stable",
+      log: (line) => log(`model: ${line}`),
+    });
+    writeFileSync(mark, `${result.version} ${new Date().toISOString()}\n`);
+  } catch (err) {
+    log(
+      `warning: publishing models/default failed (${err instanceof Error ? err.message : err}); serving ` +
+        "anyway. It is tried again on the next `npm run dev`, or run apps/api/scripts/publish-bundle.mjs.",
+    );
+  }
+}
+
 function printReady() {
   const line = "─".repeat(60);
   console.log(`\n${line}\n  Commonspace is running\n`);
@@ -237,6 +274,7 @@ async function main() {
   }
   printReady();
   await seedOnFirstStart();
+  if (!stopping) await publishDefaultModel();
 }
 
 main().catch((err) => stopAll(`unexpected error: ${err instanceof Error ? err.stack : err}`, 1));

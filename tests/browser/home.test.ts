@@ -40,6 +40,7 @@ describe("home page", () => {
     expect(await card.getByTestId("health-database").textContent()).toBe("commonspace");
     expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents()).toEqual([
       "Home",
+      "Generate",
     ]);
     if (SCREENSHOT_DIR) await page.screenshot({ path: join(SCREENSHOT_DIR, "home-ok.png"), fullPage: true });
     expect(errors).toEqual([]);

@@ -146,6 +146,7 @@ async function createNow(bytes: Uint8Array, options: SessionOptions): Promise<Mo
       const session = await ort.InferenceSession.create(bytes, {
         executionProviders: ["webgpu"],
         graphOptimizationLevel: "all",
+        logSeverityLevel: 3,
         preferredOutputLocation: Object.fromEntries((options.gpuOutputs ?? []).map((n) => [n, "gpu-buffer"])),
       });
       watchDevice();
@@ -159,6 +160,7 @@ async function createNow(bytes: Uint8Array, options: SessionOptions): Promise<Mo
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: ["wasm"],
       graphOptimizationLevel: "all",
+      logSeverityLevel: 3,
     });
     return wrap(session, options.label, wasm);
   } catch (error) {
@@ -172,16 +174,23 @@ async function createNow(bytes: Uint8Array, options: SessionOptions): Promise<Mo
 
 let watchingDevice = false;
 
+/** Falls back to wasm when the WebGPU device ORT uses is lost (driver reset, GPU process crash, tab in background). */
 function watchDevice(): void {
   if (watchingDevice) return;
   watchingDevice = true;
-  void (ort.env.webgpu.device as Promise<unknown>).then((device) => {
-    const lost = (device as GpuDeviceLike | undefined)?.lost;
-    void lost?.then((why) => {
-      fallBackToWasm(`the WebGPU device was lost (${why.reason ?? "unknown"}: ${why.message ?? ""})`);
-      watchingDevice = false;
+  try {
+    // `ort.env.webgpu.device` is a promise before the first session in some builds and the device after it.
+    void Promise.resolve(ort.env.webgpu.device as unknown).then((device) => {
+      void (device as GpuDeviceLike | undefined)?.lost?.then((why) => {
+        watchingDevice = false;
+        fallBackToWasm(`the WebGPU device was lost (${why.reason ?? "unknown"}: ${why.message ?? ""})`);
+      });
     });
-  });
+  } catch (error) {
+    // Not being able to watch the device is no reason to give up WebGPU; a later failure still falls back.
+    if (env.logWarnings)
+      console.warn(`[@commonspace/model] cannot watch the WebGPU device: ${messageOf(error)}`);
+  }
 }
 
 function wrap(session: ort.InferenceSession, label: string, info: BackendInfo): ModelSession {

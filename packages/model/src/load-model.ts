@@ -14,7 +14,7 @@ import { createModel, type Model } from "./model";
 export type ModelSource =
   | { readonly bundle: ModelBundle }
   /** Static files of a bundle (card.json and its files) under a URL; checked against the card. */
-  | { readonly url: string | URL }
+  | { readonly url: string | URL; readonly fetch?: typeof fetch }
   /** A channel of the API; the cache defaults to the Cache API in browsers, else memory. */
   | ModelStoreOptions;
 
@@ -40,9 +40,12 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   if ("bundle" in source) return createModel(source.bundle);
   const precisions = precisionPreference((await getBackend()).shaderF16);
   if ("url" in source) {
-    return createModel(
-      await loadBundleFromUrl(source.url, { precisions, ...(options.signal && { signal: options.signal }) }),
-    );
+    const bundle = await loadBundleFromUrl(source.url, {
+      precisions,
+      ...(source.fetch && { fetch: source.fetch }),
+      ...(options.signal && { signal: options.signal }),
+    });
+    return createModel(bundle);
   }
   const store = new ModelStore({ ...source, cache: source.cache ?? (await createCacheApiCache()) });
   const off = options.onWarning ? store.on("warning", options.onWarning) : undefined;

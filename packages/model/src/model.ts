@@ -31,6 +31,7 @@ export class Model extends Emitter<ModelEvents> {
   readonly tokenizer: Tokenizer;
   private readonly sessions: Sessions;
   private readonly unsubscribe: () => void;
+  private queue: Promise<unknown> = Promise.resolve();
 
   /** @throws BundleFormatError when the tokenizer does not fit the card. */
   constructor(readonly bundle: ModelBundle) {
@@ -65,37 +66,29 @@ export class Model extends Emitter<ModelEvents> {
    * ctx.putImageData(new ImageData(candidates[0].image.data, 32, 32), 0, 0);
    */
   generate(caption: string, options: GenerateOptions = {}): Promise<Generation> {
-    return this.withFallback(async () =>
+    return this.run(async () =>
       runGeneration(await this.engine(), caption, this.captionIds(caption), options),
     );
   }
 
   /** A caption for `image`, through the reverse (image → text) stream. Greedy unless a temperature is given. */
   caption(image: RgbaImage, options: CaptionOptions = {}): Promise<string> {
-    return this.withFallback(async () => {
-      const [codes] = await this.encodeImages([image]);
-      const ids = await runCaption(
-        await this.sessions.get("gpt-step"),
-        this.card,
-        codes as Int32Array,
-        options,
-      );
+    return this.run(async () => {
+      const [codes] = await this.encodeNow([image]);
+      const step = await this.sessions.get("gpt-step");
+      const ids = await runCaption(step, this.card, codes as Int32Array, options);
       return this.tokenizer.decode(ids, { skipSpecialTokens: true });
     });
   }
 
   /** Unit CLIP embeddings of captions (one `Float32Array` of `card.clip.embedDim` each). */
   embedText(texts: readonly string[]): Promise<Float32Array[]> {
-    return this.withFallback(() =>
-      this.batched(texts, (chunk) => this.embedIds(chunk.map((t) => this.captionIds(t)))),
-    );
+    return this.run(() => this.embedTextNow(texts));
   }
 
   /** Unit CLIP embeddings of images (any size: composited on white and resampled to the model size). */
   embedImage(images: readonly RgbaImage[]): Promise<Float32Array[]> {
-    return this.withFallback(() =>
-      this.batched(images, (chunk) => this.embedPixels(this.pixelsOf(chunk), chunk.length)),
-    );
+    return this.run(() => this.embedImageNow(images));
   }
 
   /** Ranks captions for an image, or images for a caption, by CLIP similarity (best first). */
@@ -107,34 +100,26 @@ export class Model extends Emitter<ModelEvents> {
   ): Promise<Ranked<string | RgbaImage>[]> {
     const queryImage = typeof query !== "string";
     if (items.some((item) => (typeof item === "string") !== queryImage)) {
-      throw new ModelOptionError(
-        "rank items",
-        "a mix",
-        queryImage ? "captions for an image" : "images for a caption",
-      );
+      const expected = queryImage ? "captions for an image" : "images for a caption";
+      throw new ModelOptionError("rank items", "a mix", expected);
     }
-    const [q] = queryImage ? await this.embedImage([query]) : await this.embedText([query]);
-    const vectors = queryImage
-      ? await this.embedText(items as readonly string[])
-      : await this.embedImage(items as readonly RgbaImage[]);
-    return rankScores(q as Float32Array, vectors, items, this.card.clip.logitScale);
+    return this.run(async () => {
+      const [q] = queryImage ? await this.embedImageNow([query]) : await this.embedTextNow([query]);
+      const vectors = queryImage
+        ? await this.embedTextNow(items as readonly string[])
+        : await this.embedImageNow(items as readonly RgbaImage[]);
+      return rankScores(q as Float32Array, vectors, items, this.card.clip.logitScale);
+    });
   }
 
   /** Image → its G × G VQ codes (raster order). */
   encodeImages(images: readonly RgbaImage[]): Promise<Int32Array[]> {
-    return this.withFallback(() =>
-      this.batched(images, async (chunk) => {
-        const session = await this.sessions.get("vq-encoder");
-        const codes = await encodePixels(session, this.card, this.pixelsOf(chunk), chunk.length);
-        const G2 = this.card.vq.grid ** 2;
-        return chunk.map((_, i) => codes.slice(i * G2, (i + 1) * G2));
-      }),
-    );
+    return this.run(() => this.encodeNow(images));
   }
 
   /** VQ codes (G² each) → images. */
   decodeCodes(codes: readonly Int32Array[]): Promise<RgbaImage[]> {
-    return this.withFallback(() =>
+    return this.run(() =>
       this.batched(codes, async (chunk) => {
         const flat = new Int32Array(chunk.length * this.card.vq.grid ** 2);
         chunk.forEach((c, i) => flat.set(c, i * c.length));
@@ -164,12 +149,29 @@ export class Model extends Emitter<ModelEvents> {
     });
   }
 
-  private async embedIds(ids: readonly Int32Array[]): Promise<Float32Array[]> {
-    return embedIds(await this.sessions.get("clip-text"), this.card, ids);
+  private embedTextNow(texts: readonly string[]): Promise<Float32Array[]> {
+    return this.batched(texts, async (chunk) =>
+      embedIds(
+        await this.sessions.get("clip-text"),
+        this.card,
+        chunk.map((t) => this.captionIds(t)),
+      ),
+    );
   }
 
-  private async embedPixels(pixels: Float32Array, count: number): Promise<Float32Array[]> {
-    return embedPixels(await this.sessions.get("clip-image"), this.card, pixels, count);
+  private embedImageNow(images: readonly RgbaImage[]): Promise<Float32Array[]> {
+    return this.batched(images, async (chunk) =>
+      embedPixels(await this.sessions.get("clip-image"), this.card, this.pixelsOf(chunk), chunk.length),
+    );
+  }
+
+  private encodeNow(images: readonly RgbaImage[]): Promise<Int32Array[]> {
+    return this.batched(images, async (chunk) => {
+      const session = await this.sessions.get("vq-encoder");
+      const codes = await encodePixels(session, this.card, this.pixelsOf(chunk), chunk.length);
+      const G2 = this.card.vq.grid ** 2;
+      return chunk.map((_, i) => codes.slice(i * G2, (i + 1) * G2));
+    });
   }
 
   private pixelsOf(images: readonly RgbaImage[]): Float32Array {
@@ -186,17 +188,26 @@ export class Model extends Emitter<ModelEvents> {
     return out;
   }
 
-  /** Runs `operation`; if WebGPU failed during it (and the backend fell back), runs it once more on wasm. */
-  private async withFallback<R>(operation: () => Promise<R>): Promise<R> {
-    const before = await getBackend();
-    try {
-      return await operation();
-    } catch (error) {
-      const after = await getBackend();
-      if (error instanceof BackendError && before.name === "webgpu" && after.name === "wasm")
-        return operation();
-      throw error;
-    }
+  /**
+   * Runs one public operation at a time (sessions are not re-entrant, and a queue keeps a cancelled
+   * generation from racing the next one). If WebGPU failed during it and the backend fell back, it runs
+   * once more on wasm.
+   */
+  private run<R>(operation: () => Promise<R>): Promise<R> {
+    const attempt = async (): Promise<R> => {
+      const before = await getBackend();
+      try {
+        return await operation();
+      } catch (error) {
+        const after = await getBackend();
+        if (error instanceof BackendError && before.name === "webgpu" && after.name === "wasm")
+          return operation();
+        throw error;
+      }
+    };
+    const result = this.queue.then(attempt);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 }
 

@@ -18,25 +18,23 @@ const GPU_OUTPUTS: Partial<Record<GraphRole, readonly string[]>> = {
 
 /** Lazily created sessions for a bundle. */
 export class Sessions {
-  private readonly sessions = new Map<GraphRole, Promise<ModelSession>>();
+  private readonly sessions = new Map<GraphRole, { epoch: number; session: Promise<ModelSession> }>();
 
   constructor(private readonly bundle: ModelBundle) {}
 
-  /** The session for `role` on the current backend. */
+  /** The session for `role` on the current backend (created once; again after a fallback). */
   async get(role: GraphRole): Promise<ModelSession> {
     const backend = await getBackend();
+    // No await between this check and the set below: concurrent callers share one creation.
     const existing = this.sessions.get(role);
-    if (existing) {
-      const session = await existing.catch(() => undefined);
-      if (session && session.epoch === backend.epoch) return session;
-      this.sessions.delete(role);
-      void session?.release().catch(() => undefined);
-    }
+    if (existing && existing.epoch === backend.epoch) return existing.session;
+    if (existing) void existing.session.then((s) => s.release()).catch(() => undefined);
     const file = this.bundle.files.get(role);
     if (!file) throw new BundleFormatError(`the bundle's ${role} file`, "missing", "an ONNX graph");
-    const created = createSession(file.bytes, { label: role, gpuOutputs: GPU_OUTPUTS[role] ?? [] });
-    this.sessions.set(role, created);
-    return created;
+    const session = createSession(file.bytes, { label: role, gpuOutputs: GPU_OUTPUTS[role] ?? [] });
+    this.sessions.set(role, { epoch: backend.epoch, session });
+    session.catch(() => this.sessions.get(role)?.session === session && this.sessions.delete(role));
+    return session;
   }
 
   /** The backend the next session would use. */
@@ -48,6 +46,6 @@ export class Sessions {
   async release(): Promise<void> {
     const all = [...this.sessions.values()];
     this.sessions.clear();
-    await Promise.all(all.map(async (s) => (await s.catch(() => undefined))?.release()));
+    await Promise.all(all.map(async (s) => (await s.session.catch(() => undefined))?.release()));
   }
 }

@@ -14,7 +14,10 @@ export interface NavEntry {
 }
 
 /** Main navigation, in display order. */
-export const NAVIGATION: readonly NavEntry[] = [{ href: "/", label: "Home" }];
+export const NAVIGATION: readonly NavEntry[] = [
+  { href: "/", label: "Home" },
+  { href: "/generate", label: "Generate" },
+];
 
 /** Whether `href` is the current page (or, for sections, an ancestor of it). */
 export function isCurrent(href: string, pathname: string): boolean {

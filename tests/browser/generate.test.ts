@@ -1,0 +1,216 @@
+// The Generate page in Debian's Chromium against the real API (wrangler dev) serving the tiny random-weight
+// bundle, published with apps/api/scripts/publish-bundle.mjs: images on wasm and on WebGPU (SwiftShader), the
+// same tokens for the same seed on both, cancel, and a second visit served from the Cache API.
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApi, type ApiServer } from "../support/api-server";
+import { launchBrowser, type TestBrowser } from "../support/browser";
+import { REPO_ROOT } from "../support/paths";
+import { runToCompletion } from "../support/process-group";
+import { startWeb, type WebApp } from "../support/web-app";
+
+/** Set SCREENSHOT_DIR to keep a screenshot of each state for a human to look at. */
+const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR;
+const TINY_BUNDLE = join(REPO_ROOT, "packages/model/test/fixtures/tiny-bundle");
+const PUBLISH = join(REPO_ROOT, "apps/api/scripts/publish-bundle.mjs");
+const REQUEST = { caption: "red apple", count: 4, seed: 7 };
+
+/** Fills the form and presses Generate. */
+async function startGeneration(page: Page, request: { caption: string; count: number; seed: number }) {
+  await page.getByTestId("caption").fill(request.caption);
+  await page.getByTestId("count").fill(String(request.count));
+  await page.getByTestId("seed").fill(String(request.seed));
+  await page.getByTestId("generate").click();
+}
+
+/** Waits until the page stops working and returns its phase (`done`, `cancelled` or `error`). */
+async function settledPhase(page: Page): Promise<string> {
+  const status = page.locator(
+    '[data-testid="status"]:is([data-phase="done"], [data-phase="cancelled"], [data-phase="error"])',
+  );
+  await status.waitFor({ timeout: 90_000 });
+  const phase = (await status.getAttribute("data-phase")) ?? "";
+  if (phase === "error") throw new Error(`the page failed: ${await page.getByTestId("error").textContent()}`);
+  return phase;
+}
+
+/** Tokens of each finished candidate, by generation index. */
+async function tokensByIndex(page: Page): Promise<Record<string, string>> {
+  const cells = page.locator('[data-testid="candidate"][data-state="done"]');
+  const out: Record<string, string> = {};
+  for (const cell of await cells.all()) {
+    out[(await cell.getAttribute("data-index")) ?? "?"] = (await cell.getAttribute("data-tokens")) ?? "";
+  }
+  return out;
+}
+
+/** For each canvas of the grid: whether it has opaque pixels of more than one colour. */
+function canvasesPainted(page: Page): Promise<boolean[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLCanvasElement>('[data-testid="candidate"] canvas')).map(
+      (canvas) => {
+        const context = canvas.getContext("2d");
+        if (!context) return false;
+        const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+        const colours = new Set<number>();
+        for (let p = 0; p < data.length; p += 4) {
+          if ((data[p + 3] ?? 0) === 255)
+            colours.add(((data[p] ?? 0) << 16) | ((data[p + 1] ?? 0) << 8) | (data[p + 2] ?? 0));
+        }
+        return colours.size > 1;
+      },
+    ),
+  );
+}
+
+/**
+ * ONNX Runtime's WebGPU sessions log "Some nodes were not assigned to the preferred execution providers" through
+ * console.error whatever `ort.env.logLevel` says (the session's own `logSeverityLevel` governs it, and
+ * @commonspace/model does not set it yet). Shape ops on the CPU are expected, so these lines are not errors.
+ */
+function isOrtNodeAssignmentWarning(message: string): boolean {
+  return /\[W:onnxruntime:.*VerifyEachNodeIsAssignedToAnEp/.test(message);
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (SCREENSHOT_DIR) await page.screenshot({ path: join(SCREENSHOT_DIR, name), fullPage: true });
+}
+
+/** Opens the Generate page, counting the model file requests it makes. */
+async function openGenerate(browser: TestBrowser, web: WebApp, api: ApiServer) {
+  const { page, errors } = await browser.newPage();
+  const fileRequests: string[] = [];
+  page.on(
+    "request",
+    (req) => req.url().startsWith(`${api.url}/v1/models/files/`) && fileRequests.push(req.url()),
+  );
+  await page.goto(`${web.url}/generate`);
+  return { page, errors, fileRequests };
+}
+
+describe("generate page", () => {
+  let api: ApiServer;
+  let web: WebApp;
+  let wasm: TestBrowser;
+  let wasmTokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    api = await startApi();
+    await runToCompletion(
+      "publish-bundle",
+      process.execPath,
+      [PUBLISH, "--dir", TINY_BUNDLE, "--api", api.url],
+      {
+        cwd: REPO_ROOT,
+      },
+    );
+    web = await startWeb(api.url);
+    wasm = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await wasm?.close();
+    await web?.stop();
+    await api?.stop();
+  });
+
+  it("downloads the model from the API and draws every image on wasm", async () => {
+    const { page, errors, fileRequests } = await openGenerate(wasm, web, api);
+    await startGeneration(page, REQUEST);
+    expect(await settledPhase(page)).toBe("done");
+
+    expect(await page.getByTestId("backend").getAttribute("data-backend")).toBe("wasm");
+    expect(await page.getByTestId("backend-reason").textContent()).toContain("navigator.gpu");
+    const grid = page.getByTestId("grid");
+    expect(await grid.getAttribute("data-finished")).toBe(String(REQUEST.count));
+    expect(await canvasesPainted(page)).toEqual(Array(REQUEST.count).fill(true));
+    wasmTokens = await tokensByIndex(page);
+    expect(Object.keys(wasmTokens).sort()).toEqual(["0", "1", "2", "3"]);
+    for (const tokens of Object.values(wasmTokens)) expect(tokens.split(",")).toHaveLength(64);
+    expect(fileRequests.length).toBe(7); // card, tokenizer and five graphs, once each
+    await screenshot(page, "generate-wasm.png");
+    expect(errors).toEqual([]);
+  });
+
+  it("loads from the Cache API on a second visit: no file is downloaded, and the same seed gives the same tokens", async () => {
+    const { page, errors, fileRequests } = await openGenerate(wasm, web, api);
+    await startGeneration(page, REQUEST);
+    expect(await settledPhase(page)).toBe("done");
+    expect(fileRequests).toEqual([]);
+    expect(await page.getByTestId("download").count()).toBe(0);
+    expect(await tokensByIndex(page)).toEqual(wasmTokens);
+    expect(errors).toEqual([]);
+  });
+
+  it("stops when Cancel is pressed and says so, leaving the grid unfinished", async () => {
+    const { page, errors } = await openGenerate(wasm, web, api);
+    await page.getByTestId("caption").fill("blue car");
+    await page.getByTestId("count").fill("16");
+    // Press Cancel as soon as the first partial image shows, from inside the page (no round trip).
+    await page.evaluate(() => {
+      const observer = new MutationObserver(() => {
+        if (document.querySelector('[data-testid="candidate"][data-state="partial"]')) {
+          observer.disconnect();
+          document.querySelector<HTMLButtonElement>('[data-testid="cancel"]')?.click();
+        }
+      });
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+    await page.getByTestId("generate").click();
+    expect(await settledPhase(page)).toBe("cancelled");
+    await expect.poll(() => page.getByTestId("cancelled").isVisible()).toBe(true);
+    expect(Number(await page.getByTestId("grid").getAttribute("data-finished"))).toBe(0);
+    expect(Number(await page.getByTestId("status").getAttribute("data-tokens-done"))).toBeLessThan(64);
+    await screenshot(page, "generate-cancelled.png");
+    expect(errors).toEqual([]);
+  });
+
+  describe("on WebGPU (SwiftShader)", () => {
+    let gpu: TestBrowser;
+
+    beforeAll(async () => {
+      gpu = await launchBrowser({ extraArgs: ["--enable-unsafe-webgpu"] });
+    });
+
+    afterAll(async () => {
+      await gpu?.close();
+    });
+
+    it("draws the same tokens as wasm for the same seed", async () => {
+      const { page, errors } = await openGenerate(gpu, web, api);
+      await startGeneration(page, REQUEST);
+      expect(await settledPhase(page)).toBe("done");
+      const badge = page.getByTestId("backend");
+      const reason = await page.getByTestId("backend-reason").textContent();
+      await screenshot(page, "generate-webgpu.png");
+      expect(await badge.getAttribute("data-backend"), `badge reason: ${reason}`).toBe("webgpu");
+      expect(await canvasesPainted(page)).toEqual(Array(REQUEST.count).fill(true));
+      expect(await tokensByIndex(page)).toEqual(wasmTokens);
+      expect(errors.filter((e) => !isOrtNodeAssignmentWarning(e))).toEqual([]);
+    });
+  });
+
+  describe("when the API is down and nothing is cached", () => {
+    beforeAll(async () => {
+      await api.stop();
+    });
+
+    it("says it cannot reach the API, with its address and how to start it", async () => {
+      const fresh = await launchBrowser();
+      try {
+        const { page } = await openGenerate(fresh, web, api);
+        await startGeneration(page, REQUEST);
+        await page.locator('[data-testid="status"][data-phase="error"]').waitFor({ timeout: 90_000 });
+        const alert = page.getByRole("alert");
+        expect(await alert.getAttribute("data-kind")).toBe("api-down");
+        expect(await alert.textContent()).toContain(api.url);
+        expect(await alert.textContent()).toContain("npm run dev");
+        expect(await page.getByTestId("grid").getAttribute("data-finished")).toBe("0");
+        await screenshot(page, "generate-api-down.png");
+      } finally {
+        await fresh.close();
+      }
+    });
+  });
+});
