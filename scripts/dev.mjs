@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -207,7 +207,7 @@ async function seedOnFirstStart() {
 // (by SHA-256) was already published: a newly committed bundle is published and promoted on the next start.
 // A failure prints a warning and the servers keep running.
 async function publishDefaultModel() {
-  const dir = process.env.DEV_MODEL_DIR || join(ROOT, "models/default");
+  const dir = resolve(ROOT, process.env.DEV_MODEL_DIR || "models/default");
   const cardPath = join(dir, "card.json");
   if (!existsSync(cardPath)) {
     log(`no ${cardPath} yet: the Generate page has no model until a bundle is committed there.`);

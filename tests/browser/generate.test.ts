@@ -166,6 +166,52 @@ describe("generate page", () => {
     expect(errors).toEqual([]);
   });
 
+  describe("when the channel's manifest is tampered with (a version signed by no one)", () => {
+    /** Answers the manifest with the real one whose version was edited after signing. */
+    async function serveTamperedManifest(page: Page): Promise<void> {
+      const real = (await (await fetch(`${api.url}/v1/models/channels/stable/manifest`)).json()) as {
+        manifest: { version: string };
+      };
+      real.manifest.version = "9999.1.1";
+      await page.route(`${api.url}/v1/models/channels/stable/manifest`, (route) =>
+        route.fulfill({
+          status: 200,
+          contentType: "application/json",
+          headers: { "access-control-allow-origin": "*", etag: '"tampered"' },
+          body: JSON.stringify(real),
+        }),
+      );
+    }
+
+    it("keeps generating with the cached version and shows why the update was refused", async () => {
+      const { page, errors } = await openGenerate(wasm, web, api);
+      await serveTamperedManifest(page);
+      await startGeneration(page, REQUEST);
+      expect(await settledPhase(page)).toBe("done");
+      expect(await page.getByTestId("status").getAttribute("data-version")).toBe("2026.11.28-1454");
+      expect(await page.getByTestId("warning").first().textContent()).toContain("refused");
+      expect(await tokensByIndex(page)).toEqual(wasmTokens);
+      await screenshot(page, "generate-update-refused.png");
+      expect(errors).toEqual([]);
+    });
+
+    it("refuses to run it on a first visit, and says so", async () => {
+      const fresh = await launchBrowser();
+      try {
+        const { page } = await openGenerate(fresh, web, api);
+        await serveTamperedManifest(page);
+        await startGeneration(page, REQUEST);
+        await page.locator('[data-testid="status"][data-phase="error"]').waitFor({ timeout: 90_000 });
+        const alert = page.getByRole("alert");
+        expect(await alert.getAttribute("data-kind")).toBe("refused");
+        expect(await alert.textContent()).toContain("refused");
+        expect(await page.getByTestId("candidate").count()).toBe(0);
+      } finally {
+        await fresh.close();
+      }
+    });
+  });
+
   describe("on WebGPU (SwiftShader)", () => {
     let gpu: TestBrowser;
 

@@ -145,7 +145,11 @@ export async function publishBundle(options) {
   for (const file of files) form.append(file.entry.name, new Blob([file.bytes]), file.entry.name);
   const total = files.reduce((n, f) => n + f.bytes.length, 0);
   log(`publishing ${name} ${manifest.version} (${files.length} files, ${total} bytes) to ${api}…`);
-  const published = await fetchRetrying(`${api}/v1/admin/models`, { method: "POST", headers: auth, body: form });
+  const published = await fetchRetrying(`${api}/v1/admin/models`, {
+    method: "POST",
+    headers: auth,
+    body: form,
+  });
   if (published.status !== 201 && published.status !== 409) {
     throw new PublishError(`POST /v1/admin/models failed: ${await errorText(published)}`);
   }

@@ -11,6 +11,8 @@ import { sampleLogits, type SamplingOptions } from "./sampling";
 
 /** Options of `model.caption`. */
 export interface CaptionOptions extends SamplingOptions {
+  /** Text ids at or above this are never chosen (default `card.gpt.text_vocab`; the model passes its tokenizer's size). */
+  textIdLimit?: number;
   /** Seed when sampling (temperature > 0); default 0. */
   seed?: number;
   /** Cancels between steps. */
@@ -31,7 +33,8 @@ export async function runCaption(
   if (codes.length !== G2) throw new ModelOptionError("codes", `${codes.length} codes`, `${G2} (G × G)`);
   const { temperature = 0, seed = 0 } = options;
   const rng = createRng(seed);
-  const { boi, boc, eot, imageOffset, textVocab, vocabSize } = card.gpt;
+  const { boi, boc, eot, imageOffset, vocabSize } = card.gpt;
+  const textVocab = Math.min(card.gpt.textVocab, options.textIdLimit ?? card.gpt.textVocab);
   const allowed = new Float32Array(textVocab - FIRST_TEXT_ID + 1);
   const stream = new KvStream(step, card, 1);
   const ids: number[] = [];

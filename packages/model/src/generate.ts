@@ -135,92 +135,134 @@ export async function runGeneration(
   captionIds: Int32Array,
   options: GenerateOptions,
 ): Promise<Generation> {
-  const s = generateSettings(engine.card, options);
-  const { card } = engine;
-  const G2 = card.vq.grid * card.vq.grid;
-  const L = card.text.captionLen;
-  const totalSteps = L + 2 + G2 - 1;
-  const rngs: Rng[] = Array.from({ length: s.count }, (_, i) => createRng(s.seed, i));
-  const codes = new Int32Array(s.count * G2);
-  const stream = new KvStream(engine.step, card, s.guided ? 2 : 1);
-  const report = (phase: GenerateProgress["phase"], tokens: number, partial?: RgbaImage[]): void =>
-    options.onProgress?.({
-      phase,
-      step: stream.steps,
-      totalSteps,
-      tokens,
-      totalTokens: G2,
-      ...(partial && { partial }),
-    });
-  const checkCancel = (): void => {
-    if (options.signal?.aborted) throw new CancelledError("generate", stream.steps);
-  };
+  const run = new GenerationRun(engine, generateSettings(engine.card, options), options);
   try {
-    // 1. The prefix [<|bot|>, caption ids, <|boi|>] for the caption row and (guided) the empty-caption row.
+    await run.imageTokens(await run.prefix(captionIds));
+  } finally {
+    run.dispose();
+  }
+  return run.finish(caption, captionIds);
+}
+
+/** The state of one generation: the batched stream, the per-candidate RNG streams and the codes so far. */
+class GenerationRun {
+  private readonly G2: number;
+  private readonly totalSteps: number;
+  private readonly stream: KvStream;
+  private readonly rngs: Rng[];
+  private readonly codes: Int32Array;
+  private lastPreview = -Infinity;
+
+  constructor(
+    private readonly engine: GenerationEngine,
+    private readonly s: Settings,
+    private readonly options: GenerateOptions,
+  ) {
+    const { card } = engine;
+    this.G2 = card.vq.grid ** 2;
+    this.totalSteps = card.text.captionLen + 2 + this.G2 - 1;
+    this.stream = new KvStream(engine.step, card, s.guided ? 2 : 1);
+    this.rngs = Array.from({ length: s.count }, (_, i) => createRng(s.seed, i));
+    this.codes = new Int32Array(s.count * this.G2);
+  }
+
+  /**
+   * Runs [<|bot|>, caption ids, <|boi|>] for the caption row and (guided) the empty-caption row, then fans the
+   * cache out: candidate rows copy the caption row, their unconditional twins the empty-caption row.
+   * Returns the logits of the last prefix step (batch 2 or 1).
+   */
+  async prefix(captionIds: Int32Array): Promise<Float32Array> {
+    const { gpt, text } = this.engine.card;
+    const L = text.captionLen;
     let logits: Float32Array = new Float32Array(0);
     for (let pos = 0; pos < L + 2; pos++) {
-      checkCancel();
+      this.checkCancel();
+      const inner = (ids: Int32Array | undefined): number => (ids ? (ids[pos - 1] as number) : text.padId);
       const token = (ids: Int32Array | undefined): number =>
-        pos === 0
-          ? card.gpt.bot
-          : pos === L + 1
-            ? card.gpt.boi
-            : ids
-              ? (ids[pos - 1] as number)
-              : card.text.padId;
-      logits = await stream.step(s.guided ? [token(captionIds), token(undefined)] : [token(captionIds)]);
-      report("prefix", 0);
+        pos === 0 ? gpt.bot : pos === L + 1 ? gpt.boi : inner(ids);
+      logits = await this.stream.step(
+        this.s.guided ? [token(captionIds), token(undefined)] : [token(captionIds)],
+      );
+      this.report("prefix", 0);
     }
-    // 2. Fan out: candidate rows copy the caption row; unconditional twins copy the empty-caption row.
-    const prefixRows = Array.from({ length: s.count }, () => 0);
-    await stream.gather(s.guided ? [...prefixRows, ...prefixRows.map(() => 1)] : prefixRows);
-    const fanned = (row: number): number => (s.guided && row >= s.count ? 1 : 0);
-    let rowOf = fanned;
-    let lastPreview = -Infinity;
-    for (let i = 0; i < G2; i++) {
-      sampleRow(engine, s, logits, rowOf, rngs, codes, i);
+    const rows = Array.from({ length: this.s.count }, () => 0);
+    await this.stream.gather(this.s.guided ? [...rows, ...rows.map(() => 1)] : rows);
+    return logits;
+  }
+
+  /** Samples the G² codes of every candidate, one batched step per token, with previews on the way. */
+  async imageTokens(prefixLogits: Float32Array): Promise<void> {
+    const { count, guided } = this.s;
+    let logits = prefixLogits;
+    // The prefix logits have one row per prefix (caption, empty caption); later logits one per batch row.
+    let rowOf = (row: number): number => (guided && row >= count ? 1 : 0);
+    for (let i = 0; i < this.G2; i++) {
+      sampleRow(this.engine, this.s, logits, rowOf, this.rngs, this.codes, i);
       rowOf = (row) => row;
-      if (i === G2 - 1) break;
-      await maybePreview(
-        engine,
-        s,
-        codes,
-        i + 1,
-        () => {
-          const now = Date.now();
-          if (now - lastPreview < s.previewIntervalMs) return false;
-          lastPreview = now;
-          return true;
-        },
-        (partial) => report("image", i + 1, partial),
-      );
-      checkCancel();
+      if (i === this.G2 - 1) break;
+      await this.preview(i + 1);
+      this.checkCancel();
+      const { imageOffset } = this.engine.card.gpt;
       const fed = Array.from(
-        { length: stream.batch },
-        (_, row) => card.gpt.imageOffset + (codes[(row % s.count) * G2 + i] as number),
+        { length: this.stream.batch },
+        (_, row) => imageOffset + (this.codes[(row % count) * this.G2 + i] as number),
       );
-      logits = await stream.step(fed);
-      report("image", i + 1);
+      logits = await this.stream.step(fed);
+      this.report("image", i + 1);
     }
-  } finally {
-    stream.dispose();
   }
-  checkCancel();
-  report("decode", G2);
-  const pixels = await engine.decode(codes, s.count);
-  let scores: Float32Array | undefined;
-  if (s.rerank) {
-    report("rank", G2);
-    scores = await engine.score(pixels, s.count, captionIds);
+
+  /** Decodes, optionally reranks with CLIP, and returns the candidates (best first when reranked). */
+  async finish(caption: string, captionIds: Int32Array): Promise<Generation> {
+    const { count, rerank, seed } = this.s;
+    this.checkCancel();
+    this.report("decode", this.G2);
+    const pixels = await this.engine.decode(this.codes, count);
+    let scores: Float32Array | undefined;
+    if (rerank) {
+      this.report("rank", this.G2);
+      scores = await this.engine.score(pixels, count, captionIds);
+    }
+    const candidates: Candidate[] = Array.from({ length: count }, (_, index) => ({
+      index,
+      image: tensorDataToImage(pixels, this.engine.card.vq.res, index),
+      codes: this.codes.slice(index * this.G2, (index + 1) * this.G2),
+      score: scores?.[index],
+    }));
+    if (scores) candidates.sort((a, b) => (b.score as number) - (a.score as number) || a.index - b.index);
+    return { caption, seed, candidates, steps: this.stream.steps };
   }
-  const candidates: Candidate[] = Array.from({ length: s.count }, (_, index) => ({
-    index,
-    image: tensorDataToImage(pixels, card.vq.res, index),
-    codes: codes.slice(index * G2, (index + 1) * G2),
-    score: scores?.[index],
-  }));
-  if (scores) candidates.sort((a, b) => (b.score as number) - (a.score as number) || a.index - b.index);
-  return { caption, seed: s.seed, candidates, steps: stream.steps };
+
+  dispose(): void {
+    this.stream.dispose();
+  }
+
+  private checkCancel(): void {
+    if (this.options.signal?.aborted) throw new CancelledError("generate", this.stream.steps);
+  }
+
+  private report(phase: GenerateProgress["phase"], tokens: number, partial?: RgbaImage[]): void {
+    const { steps } = this.stream;
+    const progress = { phase, step: steps, totalSteps: this.totalSteps, tokens, totalTokens: this.G2 };
+    this.options.onProgress?.(partial ? { ...progress, partial } : progress);
+  }
+
+  /** Decodes the codes sampled so far when a preview is due; rows not yet sampled are transparent. */
+  private async preview(tokens: number): Promise<void> {
+    const { previewEvery, previewIntervalMs, count } = this.s;
+    if (previewEvery === 0 || tokens % previewEvery !== 0) return;
+    if (Date.now() - this.lastPreview < previewIntervalMs) return;
+    this.lastPreview = Date.now();
+    const { res, grid } = this.engine.card.vq;
+    const pixels = await this.engine.decode(this.codes, count);
+    const visibleRows = Math.floor(tokens / grid) * (res / grid);
+    const partial = Array.from({ length: count }, (_, index) => {
+      const image = tensorDataToImage(pixels, res, index);
+      for (let p = visibleRows * res * 4 + 3; p < image.data.length; p += 4) image.data[p] = 0;
+      return image;
+    });
+    this.report("image", tokens, partial);
+  }
 }
 
 /** Samples code `i` of every candidate from the logits (guided: mixed with the twin row's). */
@@ -245,25 +287,4 @@ function sampleRow(
     const row = s.guided ? guideLogits(slice(c), slice(s.count + c), s.guidance, mixed) : slice(c);
     codes[c * G2 + i] = sampleLogits(row, s, rngs[c] as Rng);
   }
-}
-
-/** Decodes the codes sampled so far into partial images when a preview is due. */
-async function maybePreview(
-  engine: GenerationEngine,
-  s: Settings,
-  codes: Int32Array,
-  tokens: number,
-  due: () => boolean,
-  deliver: (partial: RgbaImage[]) => void,
-): Promise<void> {
-  if (s.previewEvery === 0 || tokens % s.previewEvery !== 0 || !due()) return;
-  const { res, grid } = engine.card.vq;
-  const pixels = await engine.decode(codes, s.count);
-  const visibleRows = Math.floor(tokens / grid) * (res / grid);
-  const partial = Array.from({ length: s.count }, (_, index) => {
-    const image = tensorDataToImage(pixels, res, index);
-    for (let p = visibleRows * res * 4 + 3; p < image.data.length; p += 4) image.data[p] = 0;
-    return image;
-  });
-  deliver(partial);
 }

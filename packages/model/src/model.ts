@@ -76,7 +76,8 @@ export class Model extends Emitter<ModelEvents> {
     return this.run(async () => {
       const [codes] = await this.encodeNow([image]);
       const step = await this.sessions.get("gpt-step");
-      const ids = await runCaption(step, this.card, codes as Int32Array, options);
+      const textIdLimit = this.tokenizer.vocabSize;
+      const ids = await runCaption(step, this.card, codes as Int32Array, { textIdLimit, ...options });
       return this.tokenizer.decode(ids, { skipSpecialTokens: true });
     });
   }

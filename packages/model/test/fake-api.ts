@@ -141,21 +141,18 @@ export class FakeApi {
   };
 
   private bodyStream(body: Uint8Array): ReadableStream<Uint8Array> {
-    const cut = this.breakAfter && this.breakAfter.times > 0 ? this.breakAfter.bytes : undefined;
-    if (cut !== undefined && this.breakAfter) this.breakAfter.times--;
+    const breaks = this.breakAfter && this.breakAfter.times > 0 && this.breakAfter.bytes < body.length;
+    const cut = breaks && this.breakAfter ? this.breakAfter.bytes : body.length;
+    if (breaks && this.breakAfter) this.breakAfter.times--;
     let sent = 0;
     return new ReadableStream({
       pull(controller) {
-        const chunk = body.subarray(sent, Math.min(body.length, sent + 4096));
-        if (cut !== undefined && sent + chunk.length > cut) {
-          controller.enqueue(body.slice(sent, cut));
-          sent = cut;
-          controller.error(new TypeError("connection reset"));
-          return;
-        }
-        if (chunk.length === 0) return controller.close();
-        controller.enqueue(chunk.slice());
-        sent += chunk.length;
+        if (sent === body.length) return controller.close();
+        // Deliver exactly `cut` bytes, then fail the next read, as a reset connection does.
+        if (sent === cut) return controller.error(new TypeError("connection reset"));
+        const end = Math.min(body.length, sent + 4096, cut);
+        controller.enqueue(body.slice(sent, end));
+        sent = end;
       },
     });
   }
