@@ -1,7 +1,7 @@
 // A minimal typed event emitter (no EventTarget/CustomEvent: Node 20 and workers differ in what they have).
 
 /** Listeners by event name; `on` returns the unsubscribe function. */
-export class Emitter<Events extends { [name: string]: unknown }> {
+export class Emitter<Events extends object> {
   private readonly listeners = new Map<keyof Events, Set<(event: never) => void>>();
 
   /** Calls `listener` for every `type` event until the returned function is called. */

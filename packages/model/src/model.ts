@@ -19,7 +19,6 @@ import { Sessions } from "./sessions";
 export interface ModelEvents {
   /** The backend changed (a fallback from WebGPU to wasm), with the reason. */
   backend: BackendInfo;
-  [name: string]: unknown;
 }
 
 /** The most rows one CLIP / VQ call takes; longer lists are split. */

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { API, bundleFiles, FakeApi, type PublishedFile } from "../../test/fake-api";
 import { BUNDLE_DIR } from "../../test/bundle-under-test";
 import { BundleFormatError, IntegrityError, QuotaError, SignatureError, type ModelError } from "../errors";
@@ -181,6 +181,25 @@ describe("ModelStore", () => {
     expect(result.status).toBe("installed");
     expect(warnings.length).toBeGreaterThan(0);
     expect(warnings.every((w) => w instanceof QuotaError)).toBe(true);
+  });
+
+  test("asks browsers for persistent storage and warns before a download that will not fit", async () => {
+    vi.stubGlobal("navigator", {
+      storage: { persist: async () => false, estimate: async () => ({ usage: 0, quota: 1000 }) },
+    });
+    try {
+      await api.publish("v1", files);
+      const browserCache: BlobCache = { ...createMemoryCache(), kind: "cache-api" };
+      const { store: s, warnings } = store({ cache: browserCache });
+      const statuses: unknown[] = [];
+      s.on("storage", (status) => statuses.push(status));
+      const result = await s.load();
+      expect(statuses).toEqual([{ persisted: false, usage: 0, quota: 1000 }]);
+      expect(warnings[0]).toBeInstanceOf(QuotaError);
+      expect(result.status).toBe("installed");
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   test("checks for updates with one conditional request", async () => {

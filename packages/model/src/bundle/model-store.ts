@@ -15,7 +15,7 @@ import { checkStorage, quotaShortfall, type StorageStatus } from "./storage";
 
 /** Options of {@link ModelStore}. */
 export interface ModelStoreOptions {
-  /** API origin (and optional path prefix), e.g. `"https://api.example.org"`. */
+  /** API origin (and optional path prefix), e.g. `"https://api.example.org"`; relative URLs resolve against the page. */
   api: string | URL;
   /** Channel to follow (default `"stable"`). */
   channel?: string;
@@ -60,7 +60,6 @@ export interface ModelStoreEvents {
   storage: StorageStatus;
   /** A new version became active. */
   update: { readonly from: string | undefined; readonly to: string };
-  [name: string]: unknown;
 }
 
 interface ActiveRecord {
@@ -87,7 +86,9 @@ export class ModelStore extends Emitter<ModelStoreEvents> {
 
   constructor(options: ModelStoreOptions) {
     super();
-    this.api = String(options.api);
+    // A relative API URL ("/api") resolves against the page, as fetch would resolve it.
+    const page = (globalThis as { location?: { href: string } }).location?.href;
+    this.api = new URL(String(options.api), page).toString();
     this.channel = options.channel ?? "stable";
     this.model = options.model ?? "default";
     this.cache = options.cache ?? createMemoryCache();
