@@ -73,6 +73,7 @@ def write_card(cfg: dict, ds, vq, clip, gpt, files: list[dict], out: Path, log=p
         "targets": {k: {"op": op, "value": v, "met": (metrics.get(k, float("-inf")) >= v) if metrics else None}
                     for k, (op, v) in TARGETS.items()},
         "licence": licence_summary(data),
+        "notes": _notes(cfg),
     }
     (out / "README.md").write_text(readme(card))
     entries = [_file_entry(out / f["name"], f["role"], **{k: v for k, v in f.items() if k not in ("name", "role")})
@@ -84,14 +85,24 @@ def write_card(cfg: dict, ds, vq, clip, gpt, files: list[dict], out: Path, log=p
     return card
 
 
+def _notes(cfg: dict) -> list[str]:
+    """Free-text notes on how this run went (`<run>/notes.json`, a list of strings), kept with the metrics."""
+    p = common.run_dir(cfg) / "notes.json"
+    return json.loads(p.read_text()) if p.exists() else []
+
+
 def _n(m) -> int:
     return sum(p.numel() for p in m.parameters())
 
 
 def licence_summary(data: dict) -> str:
     lic = ", ".join(f"{k} ({v} images)" for k, v in data["licences"].items())
-    return (f"Weights trained on images under: {lic}. Attribution-requiring licences (CC-BY*) apply to the "
-            "training images; see data.attributions. The weights themselves are released with the repository.")
+    text = (f"Weights trained on images under: {lic}. Attribution-requiring licences (CC-BY*) apply to the "
+            "training images: credit the sources in data.attributions when redistributing the weights or outputs.")
+    if any("SA" in k for k in data["licences"]):
+        text += (" Some training images are CC-BY-SA (share-alike); whether trained weights are an adaptation is "
+                 "unsettled, so treat the weights conservatively as carrying the share-alike terms.")
+    return text
 
 
 def readme(card: dict) -> str:
@@ -106,11 +117,11 @@ def readme(card: dict) -> str:
     return f"""# Model card: `{card['name']}` {card['version']}
 
 Three small models that run in the browser (onnxruntime-web), trained from scratch on the Commonspace seed
-dataset: a VQ-VAE image tokenizer ({card['params']['vqvae'] / 1e6:.2f} M params; {card['vq']['res']}x{card['vq']['res']}
-RGB -> {card['vq']['grid']}x{card['vq']['grid']} codes of {card['vq']['codebook_size']}), a CLIP dual encoder
-({card['params']['clip'] / 1e6:.2f} M) and a GPT prior ({card['params']['gpt'] / 1e6:.2f} M, {card['gpt']['n_layer']}
-layers, d={card['gpt']['d_model']}) that generates images from text and captions images. File formats:
-`docs/bundle-format.md`.
+dataset: a VQ-VAE image tokenizer ({card['params']['vqvae'] / 1e6:.2f} M params; \
+{card['vq']['res']}x{card['vq']['res']} RGB -> {card['vq']['grid']}x{card['vq']['grid']} codes of \
+{card['vq']['codebook_size']}), a CLIP dual encoder ({card['params']['clip'] / 1e6:.2f} M) and a GPT prior \
+({card['params']['gpt'] / 1e6:.2f} M, {card['gpt']['n_layer']} layers, d={card['gpt']['d_model']}) that generates \
+images from text and captions images. File formats: `docs/bundle-format.md`.
 
 ## Data
 {d['images']} images of {d['concepts']} concepts from {', '.join(d['sources'])}; {d['captions']} caption variants,
@@ -144,6 +155,9 @@ Hardware: {t['hardware']}; torch {t['torch']}. Minutes per stage: {t['train_minu
 
 ## Licence
 {card['licence']}
+
+## Notes on this run
+{chr(10).join('- ' + n for n in card['notes']) or '-'}
 
 ## Limitations
 Tiny models trained for minutes on one CPU core: images are 32x32 and often blurry; prompts far from emoji and

@@ -40,13 +40,23 @@ def parse_minutes(s: str | None) -> dict:
     return out
 
 
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
+
+
 def record_stage(cfg: dict, stage: str, seconds: float) -> None:
     """Append wall time per stage to `<run>/timings.json` (for the card)."""
     path = common.run_dir(cfg) / "timings.json"
     t = json.loads(path.read_text()) if path.exists() else {}
     t[stage] = t.get(stage, 0.0) + seconds
-    t["hardware"] = f"{platform.machine()} {platform.processor() or ''} threads={torch.get_num_threads()}" + (
-        f" cuda={torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else "")
+    t["hardware"] = f"{cpu_name()}, {torch.get_num_threads()} torch thread(s)" + (
+        f", CUDA {torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else ", no GPU")
     t["torch"] = torch.__version__
     path.write_text(json.dumps(t, indent=2))
 
