@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApi, type ApiServer } from "../support/api-server";
+import { devAdminToken, startApi, type ApiServer } from "../support/api-server";
 import { launchBrowser, type TestBrowser } from "../support/browser";
 import { REPO_ROOT } from "../support/paths";
 import { runToCompletion } from "../support/process-group";
@@ -100,7 +100,7 @@ describe("generate page", () => {
     await runToCompletion(
       "publish-bundle",
       process.execPath,
-      [PUBLISH, "--dir", TINY_BUNDLE, "--api", api.url],
+      [PUBLISH, "--dir", TINY_BUNDLE, "--api", api.url, "--token", devAdminToken()],
       {
         cwd: REPO_ROOT,
       },

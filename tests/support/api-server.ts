@@ -2,6 +2,7 @@
  * The real API for end-to-end tests: `wrangler dev` on a free port, with its own temporary D1/R2/Durable
  * Object state (migrations applied first) and the offline settings from ENVIRONMENT.md.
  */
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -18,6 +19,16 @@ export interface ApiServer {
   output(): string;
   /** Stops wrangler and workerd (idempotent) and removes the temporary state. */
   stop(): Promise<void>;
+}
+
+/** The committed development-only secrets file the test API runs with. */
+export const DEV_VARS_EXAMPLE = join(REPO_ROOT, ".dev.vars.example");
+
+/** ADMIN_TOKEN of {@link DEV_VARS_EXAMPLE}, for tests that call admin routes. */
+export function devAdminToken(): string {
+  const match = /^ADMIN_TOKEN\s*=\s*"?([^"\n]*)"?\s*$/m.exec(readFileSync(DEV_VARS_EXAMPLE, "utf8"));
+  if (!match?.[1]) throw new Error(`No ADMIN_TOKEN in ${DEV_VARS_EXAMPLE}: add one (development only).`);
+  return match[1];
 }
 
 /** Path to wrangler's CLI script, run with this Node rather than through npx. */
@@ -53,6 +64,9 @@ export async function startApi(): Promise<ApiServer> {
   });
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const args = ["dev", "--local", "--persist-to", persistTo, "--ip", HOST, "--port", String(port)];
+  // The test API always runs on the committed development-only secrets, never on a developer's .dev.vars,
+  // so a fresh clone (CI) and a configured checkout behave the same.
+  args.push("--env-file", DEV_VARS_EXAMPLE);
   args.push("--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false");
   const wrangler = startProcessGroup("wrangler dev", process.execPath, [bin, ...args], {
     cwd: REPO_ROOT,
