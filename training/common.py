@@ -193,3 +193,50 @@ def progress(step: int, max_steps: int | None, budget: "Budget") -> float:
 
 def should_stop(step: int, max_steps: int | None, budget: "Budget") -> bool:
     return (max_steps is not None and step >= max_steps) or budget.exhausted()
+
+
+def begin_stage(name: str, state: StageState, model, opt, gen: torch.Generator, tc: dict,
+                minutes: float | None, resume: bool, log) -> "Budget | None":
+    """Restores `state` when resuming; returns the stage's Budget, or None when the resumed stage is finished."""
+    if resume and state.path.exists():
+        state.restore(model, opt, gen)
+        log(f"{name}: resumed at step {state.step}, {state.spent_s / 60:.1f} min spent, done={state.done}")
+        if state.finished(minutes, tc.get("max_steps")):
+            return None
+    state.max_steps = tc.get("max_steps")
+    return Budget(minutes if minutes is not None else tc["minutes"], state.spent_s)
+
+
+def run_stage(name: str, state: StageState, model, opt, gen: torch.Generator, budget: "Budget", tc: dict,
+              cfg: dict, log, loss_fn, interrupt_after: int | None = None, grad_clip: float | None = 1.0,
+              describe=lambda: "") -> tuple[bool, torch.Tensor]:
+    """The optimisation loop every stage shares: schedule, step, log, periodic checkpoints.
+
+    `loss_fn()` samples a batch and returns the loss (forward only); `describe()` adds stage-specific text to
+    the progress line. Returns (completed, last loss); completed is False when `interrupt_after` stopped it,
+    after saving as a kill between checkpoints would not (tests use this to check resume).
+    """
+    slim = cfg.get("slim_checkpoints", False)
+    last_ckpt, t_log, loss = time.time(), time.time(), torch.tensor(float("nan"))
+    while not should_stop(state.step, state.max_steps, budget):
+        lr = state.lr(tc["lr"], tc.get("warmup", 100), progress(state.step, state.max_steps, budget))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        loss = loss_fn()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        if grad_clip is not None:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
+        opt.step()
+        state.step += 1
+        if time.time() - t_log > tc.get("log_every_s", 60) or state.step == 1:
+            t_log = time.time()
+            log(f"{name}: step {state.step} loss {loss.item():.5f}{describe()} lr {lr:.2e} "
+                f"{budget.spent_s / 60:.1f} min")
+        if time.time() - last_ckpt > cfg.get("ckpt_every_s", 180):
+            state.save(model, opt, gen, budget, slim=slim)
+            last_ckpt = time.time()
+        if interrupt_after is not None and state.step >= interrupt_after:
+            state.save(model, opt, gen, budget, slim=slim)
+            return False, loss
+    return True, loss

@@ -8,7 +8,6 @@ The image codes come from the trained VQ-VAE (`<run>/vqvae.pt`), computed once a
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 import torch
@@ -84,37 +83,21 @@ def train(cfg: dict, data: dict, minutes: float | None = None, resume: bool = Fa
                              {"params": no_decay, "weight_decay": 0.0}], lr=tc["lr"], betas=(0.9, 0.95))
     gen = torch.Generator().manual_seed(cfg.get("seed", 0) + 2)
     state = common.StageState(common.run_dir(cfg) / "gpt.pt")
-    if resume and state.path.exists():
-        state.restore(model, opt, gen)
-        log(f"gpt: resumed at step {state.step}, {state.spent_s / 60:.1f} min spent, done={state.done}")
-        if state.finished(minutes, tc.get("max_steps")):
-            return state.path
-    budget = common.Budget(minutes if minutes is not None else tc["minutes"], state.spent_s)
-    max_steps = state.max_steps = tc.get("max_steps")
+    budget = common.begin_stage("gpt", state, model, opt, gen, tc, minutes, resume, log)
+    if budget is None:
+        return state.path
     log(f"gpt: {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params on {device}, vocab "
         f"{model.c.vocab_size}, block {model.c.block_size}, budget {budget.limit_s / 60:.1f} min")
-    last_ckpt, t_log, loss = time.time(), time.time(), torch.tensor(float("nan"))
-    while not common.should_stop(state.step, max_steps, budget):
-        lr = state.lr(tc["lr"], tc.get("warmup", 100), common.progress(state.step, max_steps, budget))
-        for g in opt.param_groups:
-            g["lr"] = lr
+
+    def loss_fn():
         tokens, targets = sample_batch(model.c, ds, codes, tc, gen, device)
         with common.autocast_ctx(device, cfg.get("amp", False)):
-            _, loss = model(tokens, targets)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        state.step += 1
-        if time.time() - t_log > tc.get("log_every_s", 60) or state.step == 1:
-            t_log = time.time()
-            log(f"gpt: step {state.step} loss {loss.item():.4f} lr {lr:.2e} {budget.spent_s / 60:.1f} min")
-        if time.time() - last_ckpt > cfg.get("ckpt_every_s", 180):
-            state.save(model, opt, gen, budget, slim=cfg.get("slim_checkpoints", False))
-            last_ckpt = time.time()
-        if interrupt_after is not None and state.step >= interrupt_after:
-            state.save(model, opt, gen, budget, slim=cfg.get("slim_checkpoints", False))
-            return state.path
+            return model(tokens, targets)[1]
+
+    completed, loss = common.run_stage("gpt", state, model, opt, gen, budget, tc, cfg, log, loss_fn,
+                                       interrupt_after)
+    if not completed:
+        return state.path
     log(f"gpt: done at step {state.step}, last loss {loss.item():.4f}")
     state.save(model, opt, gen, budget, done=True, slim=cfg.get("slim_checkpoints", False))
     return state.path

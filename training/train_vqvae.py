@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import time
 from pathlib import Path
 
 import torch
@@ -52,40 +51,25 @@ def train(cfg: dict, data: dict, minutes: float | None = None, resume: bool = Fa
     opt = torch.optim.Adam(model.parameters(), lr=tc["lr"])
     gen = torch.Generator().manual_seed(cfg.get("seed", 0))
     state = common.StageState(common.run_dir(cfg) / "vqvae.pt")
-    if resume and state.path.exists():
-        state.restore(model, opt, gen)
-        log(f"vqvae: resumed at step {state.step}, {state.spent_s / 60:.1f} min spent, done={state.done}")
-        if state.finished(minutes, tc.get("max_steps")):
-            return state.path
-    budget = common.Budget(minutes if minutes is not None else tc["minutes"], state.spent_s)
-    max_steps = state.max_steps = tc.get("max_steps")
+    budget = common.begin_stage("vqvae", state, model, opt, gen, tc, minutes, resume, log)
+    if budget is None:
+        return state.path
     log(f"vqvae: {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params on {device}, "
         f"{len(ds.train_idx)} train images, budget {budget.limit_s / 60:.1f} min")
-    last_ckpt, t_log = time.time(), time.time()
-    while not common.should_stop(state.step, max_steps, budget):
-        lr = state.lr(tc["lr"], tc.get("warmup", 100), common.progress(state.step, max_steps, budget))
-        for g in opt.param_groups:
-            g["lr"] = lr
+
+    def loss_fn():
         pick = ds.train_idx[torch.randint(0, len(ds.train_idx), (tc["batch_size"],), generator=gen)]
         x = ds.float_images(pick, device)
         if tc.get("flip", True):
             flip = torch.rand(len(x), generator=gen) < 0.5
             x = torch.where(flip.to(device)[:, None, None, None], x.flip(3), x)
-        _, loss, _ = model(x)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        state.step += 1
-        if time.time() - t_log > tc.get("log_every_s", 60) or state.step == 1:
-            t_log = time.time()
-            log(f"vqvae: step {state.step} loss {loss.item():.5f} lr {lr:.2e} "
-                f"restarts {getattr(model.quant, 'last_restarts', 0)} {budget.spent_s / 60:.1f} min")
-        if time.time() - last_ckpt > cfg.get("ckpt_every_s", 180):
-            state.save(model, opt, gen, budget, slim=cfg.get("slim_checkpoints", False))
-            last_ckpt = time.time()
-        if interrupt_after is not None and state.step >= interrupt_after:
-            state.save(model, opt, gen, budget, slim=cfg.get("slim_checkpoints", False))
-            return state.path
+        return model(x)[1]
+
+    completed, _ = common.run_stage("vqvae", state, model, opt, gen, budget, tc, cfg, log, loss_fn,
+                                    interrupt_after, grad_clip=None,
+                                    describe=lambda: f" restarts {getattr(model.quant, 'last_restarts', 0)}")
+    if not completed:
+        return state.path
     m = evaluate(model, ds, ds.heldout_idx, device)
     log(f"vqvae: done at step {state.step}: held-out PSNR {m['psnr_db']:.2f} dB, perplexity {m['perplexity']:.1f}, "
         f"{m['codes_used']} codes used")
