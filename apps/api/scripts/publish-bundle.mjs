@@ -17,25 +17,8 @@ import { parseArgs } from "node:util";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
-/** Roles `POST /v1/admin/models` accepts (FILE_ROLES in apps/api/src/manifest/schema.ts); others are skipped. */
-const PUBLISHABLE_ROLES = new Set([
-  "vq-encoder",
-  "vq-decoder",
-  "gpt-step",
-  "gpt-prefill",
-  "clip-text",
-  "clip-image",
-  "tokenizer",
-  "card",
-  "samples",
-  "readme",
-  "config",
-  "embeddings",
-  "licence",
-]);
-
 /** Roles the runtime does not need: a bundle folder may lack their files (they are then not published). */
-const OPTIONAL_ROLES = new Set(["samples", "readme", "config", "embeddings", "licence"]);
+const OPTIONAL_ROLES = new Set(["samples", "samples-heldout", "readme", "config", "embeddings", "licence"]);
 
 /** A failure the user can fix; printed without a stack. */
 export class PublishError extends Error {
@@ -70,10 +53,6 @@ export function readBundle(dir, name) {
   const files = [];
   const skipped = [];
   for (const entry of card.files) {
-    if (!PUBLISHABLE_ROLES.has(entry.role)) {
-      skipped.push(`${entry.name} (role ${entry.role})`);
-      continue;
-    }
     const path = join(dir, entry.name);
     if (!existsSync(path) && OPTIONAL_ROLES.has(entry.role)) {
       skipped.push(`${entry.name} (missing from the folder)`);

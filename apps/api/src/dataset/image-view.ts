@@ -23,22 +23,8 @@ export interface ImageRow {
   created_at: number;
 }
 
-/** An image as the API shows it. */
-export interface ImageView {
-  sha256: string;
-  url: string;
-  bytes: number;
-  width: number;
-  height: number;
-  type: ImageType;
-  source: string;
-  licence: string;
-  attribution: string;
-  concept: string | null;
-  category: string | null;
-  status: ModerationStatus;
-  created_at: string;
-}
+/** An image as the API shows it: the row with its bytes' URL and an ISO 8601 `created_at`. */
+export type ImageView = Omit<ImageRow, "created_at"> & { url: string; created_at: string };
 
 /** Path of an image's bytes. */
 export function imageUrl(sha256: string): string {

@@ -31,6 +31,7 @@ export const FILE_ROLES = [
   "tokenizer",
   "card",
   "samples",
+  "samples-heldout",
   "readme",
   "config",
   "embeddings",

@@ -17,6 +17,7 @@ export type BundleRole =
   | "tokenizer"
   | "card"
   | "samples"
+  | "samples-heldout"
   | "readme"
   | "config"
   | "embeddings"
