@@ -209,13 +209,20 @@ def build_image_cache(dc: DataConfig, out_dir: Path = CACHE, log=print) -> Path:
 def build_caption_cache(dc: DataConfig, out_dir: Path = CACHE, tokenizer=None, log=print) -> Path:
     """`<key>.captions.npz` (caption variants and negatives as fixed-length ids) + `.json` + `.tokenizer.json`.
 
-    `tokenizer`: None trains one through the CLI on the training captions; a `tokenize.FallbackTokenizer`
+    `tokenizer`: None trains one through the CLI on the training captions; a path to a `tokenizer.json`
+    reuses that one (continuing a bundle's models needs its exact ids); a `tokenize.FallbackTokenizer`
     is accepted only from tests.
     """
     images_npz = build_image_cache(dc, out_dir, log)
     key = cache_key(dc, IMAGE_KEYS + ("caption_len", "max_variants", "vocab_size"))
     if isinstance(tokenizer, tokenize.FallbackTokenizer):
         key += "-fallback"
+    elif tokenizer is not None:  # a given tokenizer: its content is part of the key, and it moves with the cache
+        given = Path(tokenizer).read_bytes()
+        key += "-" + hashlib.sha256(given).hexdigest()[:8]
+        tokenizer = out_dir / f"{key}.tokenizer.json"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tokenizer.write_bytes(given)
     npz = out_dir / f"{key}.captions.npz"
     if npz.exists() and npz.with_suffix(".json").exists():
         return npz

@@ -49,8 +49,15 @@ class GPTStep(nn.Module):
         super().__init__()
         self.gpt = gpt
 
-    def forward(self, tokens, pos, k_cache, v_cache):
-        return self.gpt.step(tokens, pos, k_cache, v_cache)
+    def forward(self, tokens, pos, *caches):
+        logits, out = self.gpt.step(tokens, pos, list(caches))
+        return (logits, *out)
+
+
+def step_io_names(n_layer: int) -> tuple[list[str], list[str]]:
+    """gpt-step inputs and outputs (docs/bundle-format.md §3): per-layer caches k_cache_i (keys transposed), v_cache_i."""
+    caches = [f"{kv}_cache_{i}" for i in range(n_layer) for kv in ("k", "v")]
+    return ["tokens", "pos", *caches], ["logits", *(f"{n}_out" for n in caches)]
 
 
 def _export(module: nn.Module, args: tuple, path: Path, inputs: list[str], outputs: list[str], dynamic: dict) -> Path:
@@ -71,19 +78,17 @@ def export_graphs(vq, clip, gpt, out_dir: Path, batch: int = 2) -> dict[str, Pat
     codes = torch.randint(0, vq.c.codebook_size, (batch, G, G))
     ids = torch.full((batch, L), clip.c.pad_id, dtype=torch.long)
     ids[:, :3] = 7
-    k, v = gpt.empty_cache(batch)
+    caches = gpt.empty_cache(batch)
+    step_in, step_out = step_io_names(gpt.c.n_layer)
     B = {0: "B"}
-    cache = {1: "B"}
     return {
         "vq-encoder": _export(VQEncoder(vq), (image,), out_dir / "vq_encoder.onnx", ["image"], ["codes"],
                               {"image": B, "codes": B}),
         "vq-decoder": _export(VQDecoder(vq), (codes,), out_dir / "vq_decoder.onnx", ["codes"], ["image"],
                               {"codes": B, "image": B}),
-        "gpt-step": _export(GPTStep(gpt), (torch.full((batch, 1), gpt.c.bot), torch.tensor([0]), k, v),
-                            out_dir / "gpt_step.onnx", ["tokens", "pos", "k_cache", "v_cache"],
-                            ["logits", "k_cache_out", "v_cache_out"],
-                            {"tokens": B, "k_cache": cache, "v_cache": cache, "logits": B, "k_cache_out": cache,
-                             "v_cache_out": cache}),
+        "gpt-step": _export(GPTStep(gpt), (torch.full((batch, 1), gpt.c.bot), torch.tensor([0]), *caches),
+                            out_dir / "gpt_step.onnx", step_in, step_out,
+                            {n: B for n in step_in + step_out if n != "pos"}),
         "clip-text": _export(clip.text, (ids,), out_dir / "clip_text.onnx", ["ids"], ["embedding"],
                              {"ids": B, "embedding": B}),
         "clip-image": _export(clip.image, (image,), out_dir / "clip_image.onnx", ["image"], ["embedding"],

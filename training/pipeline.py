@@ -64,7 +64,7 @@ def record_stage(cfg: dict, stage: str, seconds: float) -> None:
 def run(cfg: dict, dc: DataConfig | None, stages: list[str], minutes: dict, resume: bool, out: Path, log,
         cache_dir: Path = CACHE, tokenizer=None, prebuilt: dict | None = None) -> None:
     """Run `stages` in order. `prebuilt` = {"images", "captions"} cache paths skips building them (GPU machine);
-    `tokenizer` is only for tests (see tokenize.FallbackTokenizer)."""
+    `tokenizer`: None trains one; a tokenizer.json path reuses it; tests pass a tokenize.FallbackTokenizer."""
     data = dict(prebuilt) if prebuilt else {"images": build_image_cache(dc, cache_dir, log=log)}
     for stage in stages:
         t0 = time.time()
@@ -92,6 +92,8 @@ def main():
     ap.add_argument("--stages", default=",".join(STAGES))
     ap.add_argument("--minutes", help="per-stage budgets overriding the config, e.g. vqvae=20,gpt=45")
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--tokenizer", help="reuse this tokenizer.json instead of training one (e.g. models/default/"
+                    "tokenizer.json when continuing that bundle's checkpoints: their ids must not move)")
     a = ap.parse_args()
     common.setup_threads()
     cfg = common.load_config(a.config)
@@ -106,7 +108,8 @@ def main():
         images, captions = (Path(p) for p in a.cache.split(","))
         prebuilt = {"images": images, "captions": captions}
     run(cfg, None if prebuilt else data_config(cfg, a.export, a.images, a.base_url), stages,
-        parse_minutes(a.minutes), a.resume, Path(a.out), log, prebuilt=prebuilt)
+        parse_minutes(a.minutes), a.resume, Path(a.out), log, prebuilt=prebuilt,
+        tokenizer=Path(a.tokenizer) if a.tokenizer else None)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 // The Generate page in Debian's Chromium against the real API (wrangler dev) serving the tiny random-weight
 // bundle, published with apps/api/scripts/publish-bundle.mjs: images on wasm and on WebGPU (SwiftShader), the
 // same tokens for the same seed on both, cancel, and a second visit served from the Cache API.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +14,9 @@ import { startWeb, type WebApp } from "../support/web-app";
 /** Set SCREENSHOT_DIR to keep a screenshot of each state for a human to look at. */
 const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR;
 const TINY_BUNDLE = join(REPO_ROOT, "packages/model/test/fixtures/tiny-bundle");
+/** The version the API serves on "stable" (the fixture's card). */
+const TINY_VERSION = (JSON.parse(readFileSync(join(TINY_BUNDLE, "card.json"), "utf8")) as { version: string })
+  .version;
 const PUBLISH = join(REPO_ROOT, "apps/api/scripts/publish-bundle.mjs");
 const REQUEST = { caption: "red apple", count: 4, seed: 7 };
 
@@ -188,7 +192,7 @@ describe("generate page", () => {
       await serveTamperedManifest(page);
       await startGeneration(page, REQUEST);
       expect(await settledPhase(page)).toBe("done");
-      expect(await page.getByTestId("status").getAttribute("data-version")).toBe("2026.11.28-1454");
+      expect(await page.getByTestId("status").getAttribute("data-version")).toBe(TINY_VERSION);
       expect(await page.getByTestId("warning").first().textContent()).toContain("refused");
       expect(await tokensByIndex(page)).toEqual(wasmTokens);
       await screenshot(page, "generate-update-refused.png");

@@ -75,13 +75,18 @@ class Block(nn.Module):
         att = (q @ k.transpose(-2, -1)) / math.sqrt(self.hd) + causal_bias  # (B, h, T, T)
         return self._out(x, self.drop(att.softmax(-1)) @ v)
 
-    def step(self, x, k_cache, v_cache, write, visible_bias):
-        """x (B, 1, C); caches (B, h, Tmax, hd); write (1, 1, Tmax, 1) one-hot of pos; visible_bias (Tmax,)."""
-        q, k, v = self._qkv(x)  # (B, h, 1, hd)
-        k_cache = k_cache * (1 - write) + k * write  # mask-select instead of index_put: static, export-friendly
-        v_cache = v_cache * (1 - write) + v * write
-        att = (q @ k_cache.transpose(-2, -1)) / math.sqrt(self.hd) + visible_bias  # (B, h, 1, Tmax)
-        return self._out(x, att.softmax(-1) @ v_cache), k_cache, v_cache
+    def step(self, x, k_t, v, write_k, write_v, visible_bias):
+        """x (B, 1, C); k_t (B, h, hd, Tmax) keys stored transposed; v (B, h, Tmax, hd); write_k (1, 1, 1, Tmax) and
+        write_v (1, 1, Tmax, 1) bool one-hot of pos; visible_bias (Tmax,). Written for a small exported graph: one
+        Reshape + Split for q/k/v, one Where per cache write, no transposes (see docs/bundle-format.md §6)."""
+        C = x.shape[-1]
+        q, k_new, v_new = self.qkv(self.ln1(x)).reshape(-1, 3 * self.n_head, 1, self.hd).split(self.n_head, dim=1)
+        k_t = torch.where(write_k, k_new.reshape(-1, self.n_head, self.hd, 1), k_t)  # T=1: the reshape transposes
+        v = torch.where(write_v, v_new, v)
+        att = (q * (1.0 / math.sqrt(self.hd))) @ k_t + visible_bias  # (B, h, 1, Tmax)
+        y = (att.softmax(-1) @ v).reshape(-1, 1, C)  # (B, h, 1, hd) -> (B, 1, C): T=1, so no transpose either
+        x = x + self.proj(y)
+        return x + self.mlp(self.ln2(x)), k_t, v
 
 
 class GPT(nn.Module):
@@ -122,27 +127,32 @@ class GPT(nn.Module):
             loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1), ignore_index=-100)
         return logits, loss
 
-    def empty_cache(self, batch: int, device=None, dtype=torch.float32):
-        shape = (self.c.n_layer, batch, self.c.n_head, self.c.block_size, self.c.d_model // self.c.n_head)
-        return torch.zeros(shape, device=device, dtype=dtype), torch.zeros(shape, device=device, dtype=dtype)
+    def empty_cache(self, batch: int, device=None, dtype=torch.float32) -> list[torch.Tensor]:
+        """Zeroed per-layer caches [k_0, v_0, k_1, v_1, …]: keys (B, h, hd, T) transposed, values (B, h, T, hd)."""
+        h, hd, T = self.c.n_head, self.c.d_model // self.c.n_head, self.c.block_size
+        return [torch.zeros((batch, h, hd, T) if j % 2 == 0 else (batch, h, T, hd), device=device, dtype=dtype)
+                for j in range(2 * self.c.n_layer)]
 
-    def step(self, tokens, pos, k_cache, v_cache):
-        """One decoding step with a static KV cache.
+    def step(self, tokens, pos, caches: list[torch.Tensor]):
+        """One decoding step with a static KV cache (bundle format 2, docs/bundle-format.md §6).
 
         tokens (B, 1) int64; pos (1,) int64, the position of `tokens` in the stream (0-based, same for all rows);
-        k_cache, v_cache (n_layer, B, n_head, block_size, head_dim) float32.
-        Returns logits (B, V) for the next token and the updated caches (same shapes).
+        caches: per layer the keys transposed (B, n_head, head_dim, block_size) and the values
+        (B, n_head, block_size, head_dim), as [k_0, v_0, k_1, v_1, …] (see `empty_cache`).
+        Returns logits (B, V) for the next token and the updated caches (same shapes, same order).
         """
         Tm = self.c.block_size
         ar = torch.arange(Tm, device=tokens.device)
-        write = (ar == pos).to(k_cache.dtype).view(1, 1, Tm, 1)
-        visible_bias = (ar > pos).to(k_cache.dtype) * -1e4  # (Tmax,)
-        x = self.tok(tokens) + self.pos[:, :Tm].index_select(1, pos)  # (B, 1, C)
-        ks, vs = [], []
+        hit = ar == pos
+        write_k, write_v = hit.view(1, 1, 1, Tm), hit.view(1, 1, Tm, 1)
+        visible_bias = torch.where(ar > pos, torch.tensor(-1e4, device=tokens.device),
+                                   torch.tensor(0.0, device=tokens.device))  # (Tmax,)
+        x = self.tok(tokens) + self.pos[0].index_select(0, pos)  # (B, 1, C)
+        out = []
         for i, blk in enumerate(self.blocks):
-            x, k, v = blk.step(x, k_cache[i], v_cache[i], write, visible_bias)
-            ks.append(k), vs.append(v)
-        return self.logits(x)[:, 0], torch.stack(ks), torch.stack(vs)
+            x, k_t, v = blk.step(x, caches[2 * i], caches[2 * i + 1], write_k, write_v, visible_bias)
+            out += [k_t, v]
+        return self.logits(x)[:, 0], out
 
 
 # ------------------------------------------------------------------------------------------ streams
@@ -187,9 +197,9 @@ def generate_codes(model: GPT, text_ids, cfg_scale: float = 3.0, top_k: int = 64
     uncond = torch.full_like(text_ids, c.pad_id)
     prefix = torch.cat([torch.full((2 * B, 1), c.bot, device=dev), torch.cat([text_ids, uncond]),
                         torch.full((2 * B, 1), c.boi, device=dev)], 1)  # (2B, L + 2)
-    k, v = model.empty_cache(2 * B, dev)
+    caches = model.empty_cache(2 * B, dev)
     for p in range(prefix.shape[1]):
-        logits, k, v = model.step(prefix[:, p : p + 1], torch.tensor([p], device=dev), k, v)
+        logits, caches = model.step(prefix[:, p : p + 1], torch.tensor([p], device=dev), caches)
     out = []
     for i in range(c.image_tokens):
         lg = logits[:, c.image_offset : c.image_offset + c.codebook_size].float()  # only image codes
@@ -202,7 +212,7 @@ def generate_codes(model: GPT, text_ids, cfg_scale: float = 3.0, top_k: int = 64
         out.append(nxt)
         pos = prefix.shape[1] + i
         if i + 1 < c.image_tokens:
-            logits, k, v = model.step(torch.cat([nxt, nxt]) + c.image_offset, torch.tensor([pos], device=dev), k, v)
+            logits, caches = model.step(torch.cat([nxt, nxt]) + c.image_offset, torch.tensor([pos], device=dev), caches)
     return torch.cat(out, 1)
 
 

@@ -4,10 +4,11 @@ import io
 import json
 
 import numpy as np
+import pytest
 import torch
 from PIL import Image
 
-from training import data
+from training import common, data, tokenize
 
 
 def test_groups_pair_rows_by_image_with_the_first_caption_canonical(fixture_export):
@@ -69,3 +70,21 @@ def test_caches_fixed_length_caption_ids_grouped_by_image(tiny_data):
     g = torch.Generator().manual_seed(0)
     caps = ds.random_captions(torch.tensor([0, 5]), g)
     assert ds.cap_image[caps].tolist() == [0, 5]
+
+
+@pytest.mark.skipif(not tokenize.cli_available(), reason="needs the tokenizer CLI (node + packages/tokenizer)")
+def test_reuses_a_given_tokenizer_byte_for_byte_and_keys_the_cache_by_it(fixture_export, tiny_data, tmp_path):
+    """Continuing a bundle's checkpoints needs its exact ids: a given tokenizer.json is used as is, not retrained."""
+    export, images = fixture_export
+    cfg = common.load_config("tiny")
+    dc = data.DataConfig(export=str(export), images_dir=str(images), **cfg["data"])
+    trained = data.Dataset(**tiny_data)
+    tok = json.loads(trained.tokenizer_path.read_text())
+    tok["model"]["merges"] = tok["model"]["merges"][:-20]  # a different tokenizer than training would make
+    given = tmp_path / "given.tokenizer.json"
+    given.write_text(json.dumps(tok))
+    npz = data.build_caption_cache(dc, tmp_path, tokenizer=given, log=lambda *_: None)
+    ds = data.Dataset(images=tiny_data["images"], captions=npz)
+    assert ds.tokenizer_path.read_bytes() == given.read_bytes()
+    assert npz.name != tiny_data["captions"].name  # the tokenizer's hash is part of the key
+    assert ds.cap_ids.shape == trained.cap_ids.shape and not torch.equal(ds.cap_ids, trained.cap_ids)

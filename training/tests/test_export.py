@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from training import export
+from training.export import step_io_names
 from training.models.clip import CLIP, CLIPConfig
 from training.models.gpt import GPT, GPTConfig
 from training.models.vqvae import VQConfig, VQVAE
@@ -40,9 +41,9 @@ def inputs_for(role, vq, clip, gpt, batch=3):
         ids = torch.randint(5, 40, (batch, 6), generator=g)
         ids[0, 3:] = 0  # padding
         return {"ids": ids}
-    k = torch.randn(gpt.c.n_layer, batch, gpt.c.n_head, gpt.c.block_size, gpt.c.d_model // gpt.c.n_head, generator=g)
-    return {"tokens": torch.randint(0, gpt.c.vocab_size, (batch, 1), generator=g), "pos": torch.tensor([17]),
-            "k_cache": k, "v_cache": k.flip(0)}
+    names = step_io_names(gpt.c.n_layer)[0][2:]
+    caches = {n: torch.randn(c.shape, generator=g) for n, c in zip(names, gpt.empty_cache(batch))}
+    return {"tokens": torch.randint(0, gpt.c.vocab_size, (batch, 1), generator=g), "pos": torch.tensor([17]), **caches}
 
 
 def torch_outputs(role, vq, clip, gpt, x):
@@ -55,7 +56,8 @@ def torch_outputs(role, vq, clip, gpt, x):
             return [clip.text(x["ids"])]
         if role == "clip-image":
             return [clip.image(x["image"])]
-        return list(gpt.step(x["tokens"], x["pos"], x["k_cache"], x["v_cache"]))
+        logits, caches = gpt.step(x["tokens"], x["pos"], [x[n] for n in step_io_names(gpt.c.n_layer)[0][2:]])
+        return [logits, *caches]
 
 
 ROLES = ["vq-encoder", "vq-decoder", "gpt-step", "clip-text", "clip-image"]
@@ -77,7 +79,10 @@ def test_gpt_step_graph_accepts_another_batch_size(graphs):
     vq, clip, gpt, paths, _ = graphs
     x = inputs_for("gpt-step", vq, clip, gpt, batch=5)
     got = run_onnx(paths["gpt-step"], {k: v.numpy() for k, v in x.items()})
-    assert got["logits"].shape == (5, gpt.c.vocab_size) and got["k_cache_out"].shape == tuple(x["k_cache"].shape)
+    assert got["logits"].shape == (5, gpt.c.vocab_size)
+    for i in range(gpt.c.n_layer):
+        assert got[f"k_cache_{i}_out"].shape == tuple(x[f"k_cache_{i}"].shape) == (5, gpt.c.n_head, 16, gpt.c.block_size)
+        assert got[f"v_cache_{i}_out"].shape == tuple(x[f"v_cache_{i}"].shape) == (5, gpt.c.n_head, gpt.c.block_size, 16)
 
 
 def test_fp16_weight_graphs_store_half_weights_and_match_the_rounded_model(graphs):

@@ -103,9 +103,10 @@ def test_gpt_step_with_the_static_kv_cache_matches_the_full_forward_pass():
     text = torch.randint(5, 40, (3, 6))
     tokens, _ = forward_stream(m.c, text, torch.randint(0, 32, (3, 64)))
     full, _ = m(tokens)
-    k, v = m.empty_cache(3)
+    caches = m.empty_cache(3)
+    assert [tuple(t.shape) for t in caches[:2]] == [(3, 2, 16, m.c.block_size), (3, 2, m.c.block_size, 16)]
     for p in range(tokens.shape[1]):
-        logits, k, v = m.step(tokens[:, p : p + 1], torch.tensor([p]), k, v)
+        logits, caches = m.step(tokens[:, p : p + 1], torch.tensor([p]), caches)
         assert torch.allclose(logits, full[:, p], atol=1e-4), p
 
 

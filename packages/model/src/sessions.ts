@@ -4,17 +4,13 @@ import { createSession, getBackend, type BackendInfo, type ModelSession } from "
 import type { ModelBundle } from "./bundle/bundle";
 import type { BundleRole } from "./bundle/manifest";
 import { BundleFormatError } from "./errors";
+import { cacheSlots } from "./kv-stream";
 
 /** Graph roles that have sessions. */
 export type GraphRole = Extract<
   BundleRole,
   "vq-encoder" | "vq-decoder" | "gpt-step" | "clip-text" | "clip-image"
 >;
-
-/** Outputs each graph keeps on the GPU under WebGPU: the KV cache goes straight back in (IO binding). */
-const GPU_OUTPUTS: Partial<Record<GraphRole, readonly string[]>> = {
-  "gpt-step": ["k_cache_out", "v_cache_out"],
-};
 
 /** Lazily created sessions for a bundle. */
 export class Sessions {
@@ -31,7 +27,9 @@ export class Sessions {
     if (existing) void existing.session.then((s) => s.release()).catch(() => undefined);
     const file = this.bundle.files.get(role);
     if (!file) throw new BundleFormatError(`the bundle's ${role} file`, "missing", "an ONNX graph");
-    const session = createSession(file.bytes, { label: role, gpuOutputs: GPU_OUTPUTS[role] ?? [] });
+    // Under WebGPU the step graph's cache outputs stay on the GPU and go straight back in (IO binding).
+    const gpuOutputs = role === "gpt-step" ? cacheSlots(this.bundle.card).map((s) => s.output) : [];
+    const session = createSession(file.bytes, { label: role, gpuOutputs });
     this.sessions.set(role, { epoch: backend.epoch, session });
     session.catch(() => this.sessions.get(role)?.session === session && this.sessions.delete(role));
     return session;

@@ -21,7 +21,12 @@ describe("parseCard", () => {
   });
 
   test.each([
-    ["another format", { format: "commonspace-bundle/2" }, /card\.format is "commonspace-bundle\/2"/],
+    ["another format", { format: "commonspace-bundle/3" }, /card\.format is "commonspace-bundle\/3"/],
+    [
+      "format 1 (one stacked KV cache)",
+      { format: "commonspace-bundle/1" },
+      /card\.format is "commonspace-bundle\/1", expected commonspace-bundle\/2/,
+    ],
     [
       "a block size too small for the streams",
       { gpt: { ...tiny["gpt"], block_size: 10 } },

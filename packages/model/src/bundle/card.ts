@@ -4,8 +4,11 @@ import { BundleFormatError } from "../errors";
 import type { JsonValue } from "./canonical-json";
 import type { Precision } from "./manifest";
 
-/** `format` of every bundle this runtime understands. */
-export const BUNDLE_FORMAT = "commonspace-bundle/1";
+/**
+ * `format` of every bundle this runtime understands. Format 2 (per-layer KV caches, keys transposed;
+ * docs/bundle-format.md §3, §6) replaced format 1 (one stacked cache) before any release; format 1 is refused.
+ */
+export const BUNDLE_FORMAT = "commonspace-bundle/2";
 
 /** A file listed in the card. */
 export interface CardFile {
