@@ -137,6 +137,7 @@ images from text and captions images. File formats: `docs/bundle-format.md`.
 | CLIP text->image recall@1 / @5 / @10 | {f('clip_t2i_recall_at_1', 1)} / {f('clip_t2i_recall_at_5', 1)} / {f('clip_t2i_recall_at_10', 1)} among {m.get('clip_candidates')} images |
 | CLIP image->text recall@1 / @5 / @10 | {f('clip_i2t_recall_at_1', 1)} / {f('clip_i2t_recall_at_5', 1)} / {f('clip_i2t_recall_at_10', 1)} |
 | generation R-precision (CLIP rerank off) | {f('gen_r_precision', 1)} ({m.get('r_precision_queries')} captions, 1 of {m.get('r_precision_candidates')}) |
+| the same with the GPT's weights in int8 (`*.int8.onnx`) | {f('gen_r_precision_int8_weights', 1)} |
 | real-image R-precision (ceiling) | {f('real_r_precision', 1)} |
 | generation / ceiling | {f('gen_over_real', 1)} |
 | captioning accuracy (true caption ranked first of {m.get('caption_candidates')}) | {f('caption_accuracy', 1)} ({m.get('caption_queries')} images) |
@@ -148,7 +149,8 @@ A CLIP recall hit is any image of the query's concept (styles of one concept sha
 {met}
 
 ## Samples
-`samples.png`: common prompts, six samples each, best CLIP score first. `heldout-samples.png`: held-out captions;
+`samples.png`: common prompts as the app shows them: 16 candidates each, reranked by CLIP, the best six drawn
+(best first). `heldout-samples.png`: held-out captions;
 the first image is the one used for the R-precision (rerank off), then three more samples, then the real image.
 
 ## Training

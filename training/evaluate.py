@@ -9,6 +9,7 @@ docs/bundle-format.md §7. Writes `<run>/metrics.json`, `<out>/samples.png` and 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from .train_gpt import load_vqvae, model_config as gpt_config
 from .train_vqvae import evaluate as vq_evaluate
 
 # Prompts a person should recognise (faces, hearts, fruit, flags, animals); used only for the picture.
-SHOWCASE = ["grinning face", "red heart", "red apple", "banana", "flag: france", "dog face", "cat face",
+SHOWCASE = ["grinning face", "red heart", "red apple", "banana", "flag france", "dog face", "cat face",
             "pizza", "sun", "rocket", "smiling face with sunglasses", "tree"]
 
 
@@ -115,6 +116,17 @@ def run(cfg: dict, data: dict, out: Path, log=print, device=None) -> dict:
     gen_imgs = torch.cat([vq.decode(codes[s : s + 250].view(-1, vq.c.grid, vq.c.grid).to(device)).cpu()
                           for s in range(0, len(codes), 250)])
     m["gen_r_precision"] = r_precision(embed(clip, ds, images=gen_imgs, device=device), q_txt, others)
+    if cfg.get("int8_weights"):  # the same measure, same seed, with the GPT's weights as an int8 bundle file has them
+        from .export import round_to_int8_
+
+        gpt8 = round_to_int8_(copy.deepcopy(gpt).cpu()).to(device).eval()
+        gen8 = torch.Generator().manual_seed(cfg.get("seed", 0))
+        codes8 = torch.cat([generate_codes(gpt8, ids[s : s + 250].to(device), ec["cfg_scale"], ec["top_k"],
+                                           ec["temperature"], gen8).cpu() for s in range(0, len(ids), 250)])
+        imgs8 = torch.cat([vq.decode(codes8[s : s + 250].view(-1, vq.c.grid, vq.c.grid).to(device)).cpu()
+                           for s in range(0, len(codes8), 250)])
+        m["gen_r_precision_int8_weights"] = r_precision(embed(clip, ds, images=imgs8, device=device), q_txt, others)
+        del gpt8
     m["r_precision_queries"], m["r_precision_candidates"] = len(q), others.shape[1] + 1
     m["gen_over_real"] = m["gen_r_precision"] / max(m["real_r_precision"], 1e-9)
 
@@ -161,8 +173,10 @@ def draw_grid(rows: list[tuple[str, list[torch.Tensor]]], path: Path, label_w: i
 
 
 @torch.no_grad()
-def showcase_grid(ds: Dataset, gpt: GPT, vq, clip: CLIP, ec: dict, path: Path, device, n: int = 6) -> None:
-    """Common prompts, `n` samples each (CLIP rerank on, best first); tokenized with the run's tokenizer."""
+def showcase_grid(ds: Dataset, gpt: GPT, vq, clip: CLIP, ec: dict, path: Path, device, n: int = 16,
+                  show: int = 6) -> None:
+    """Common prompts as the app generates them: `n` candidates each, reranked by CLIP, the best `show` drawn (best
+    first); tokenized with the run's tokenizer."""
     from . import tokenize
 
     tok = ds.tokenizer_path
@@ -171,7 +185,6 @@ def showcase_grid(ds: Dataset, gpt: GPT, vq, clip: CLIP, ec: dict, path: Path, d
     else:
         prompts = SHOWCASE
         ids = torch.from_numpy(tokenize.encode(prompts, Path(tok), ds.caption_len).astype(np.int64))
-    held = {ds.meta["concepts"][int(ds.image_concept[i])] for i in ds.heldout_idx.tolist()}
     g = torch.Generator().manual_seed(1)
     rep = ids.repeat_interleave(n, 0).to(device)
     codes = generate_codes(gpt, rep, ec["cfg_scale"], ec["top_k"], ec["temperature"], g)
@@ -179,10 +192,9 @@ def showcase_grid(ds: Dataset, gpt: GPT, vq, clip: CLIP, ec: dict, path: Path, d
     score = (clip.image(imgs.to(device)) * clip.text(rep)).sum(1).cpu().view(len(prompts), n)
     rows = []
     for p, prompt in enumerate(prompts):
-        order = score[p].argsort(descending=True)
+        order = score[p].argsort(descending=True)[:show]
         rows.append((prompt, [imgs[p * n + int(j)] for j in order]))
     draw_grid(rows, path)
-    del held
 
 
 @torch.no_grad()

@@ -1,12 +1,14 @@
 """torch vs onnxruntime-node parity of every exported graph (fp32 within 1e-4; fp16-weight graphs against the
 fp16-rounded torch model within 1e-4), and the fp16 variants really store half-precision weights."""
 
+import json
+
 import numpy as np
 import onnx
 import pytest
 import torch
 
-from training import export
+from training import common, export
 from training.export import step_io_names
 from training.models.clip import CLIP, CLIPConfig
 from training.models.gpt import GPT, GPTConfig
@@ -99,3 +101,43 @@ def test_fp16_weight_graphs_store_half_weights_and_match_the_rounded_model(graph
         got = list(run_onnx(half[role], {k: v.numpy() for k, v in x.items()}).values())
         for g, w in zip(got, torch_outputs(role, vq16, clip16, gpt16, x)):
             assert np.abs(g.astype(np.float64) - w.numpy()).max() <= ATOL, role
+
+
+def test_int8_weight_step_graph_stores_int8_matrices_and_matches_its_torch_twin(graphs, tmp_path):
+    import copy
+
+    vq, clip, gpt, paths, half = graphs
+    dst = export.to_int8_weights(paths["gpt-step"], tmp_path / "gpt_step.int8.onnx", min_elements=256)
+    m = onnx.load(str(dst))
+    int8 = [i for i in m.graph.initializer if i.data_type == onnx.TensorProto.INT8]
+    assert len(int8) >= 4 * gpt.c.n_layer  # qkv, proj and both MLP matrices of every layer (+ the token table)
+    assert not any(i.data_type == onnx.TensorProto.FLOAT and np.prod(i.dims) >= 256 for i in m.graph.initializer)
+    assert dst.stat().st_size < 0.75 * half["gpt-step"].stat().st_size
+    gpt8 = export.round_to_int8_(copy.deepcopy(gpt), min_elements=256)
+    x = inputs_for("gpt-step", vq, clip, gpt)
+    got = list(run_onnx(dst, {k: v.numpy() for k, v in x.items()}).values())
+    for g, w in zip(got, torch_outputs("gpt-step", vq, clip, gpt8, x)):
+        assert np.abs(g.astype(np.float64) - w.numpy()).max() <= ATOL
+    # and int8 rounding does change the model (the twin is not the float model)
+    assert not torch.allclose(torch_outputs("gpt-step", vq, clip, gpt, x)[0], torch_outputs("gpt-step", vq, clip, gpt8, x)[0])
+
+
+def test_quantize_int8_keeps_one_scale_per_output_channel():
+    w = np.array([[1.0, -2.0, 0.5], [0.0, 0.0, 0.0]], dtype=np.float32)
+    q, scale = export.quantize_int8(w, 0)
+    assert scale.shape == (2, 1) and q.dtype == np.int8 and q[0].tolist() == [64, -127, 32] and q[1].tolist() == [0, 0, 0]
+    assert np.abs(q * scale - w).max() <= 2.0 / 127 / 2 + 1e-7
+    q1, s1 = export.quantize_int8(w, 1)
+    assert s1.shape == (1, 3) and q1[0].tolist() == [127, -127, 127]
+
+
+def test_int8_variants_ship_only_where_quality_holds(graphs, tmp_path):
+    vq, clip, gpt, paths, half = graphs
+    cfg = {"name": "t", "run_dir": str(tmp_path / "run"), "int8_weights": ["gpt-step"], "int8_max_drop": 0.02}
+    run = common.run_dir(cfg)
+    (run / "metrics.json").write_text(json.dumps({"gen_r_precision": 0.20, "gen_r_precision_int8_weights": 0.17}))
+    assert export.int8_files(cfg, paths, tmp_path, log=lambda *_: None) == []
+    (run / "metrics.json").write_text(json.dumps({"gen_r_precision": 0.20, "gen_r_precision_int8_weights": 0.19}))
+    files = export.int8_files(cfg, paths, tmp_path, log=lambda *_: None)
+    assert files == [{"name": "gpt_step.int8.onnx", "role": "gpt-step", "precision": "int8-weights"}]
+    assert (tmp_path / "gpt_step.int8.onnx").exists()

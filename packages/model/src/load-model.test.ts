@@ -30,6 +30,29 @@ describe("loadModel", () => {
     await model.dispose();
   });
 
+  test("downloads the int8-weight step graph only when asked to prefer it", async () => {
+    const fetched = async (precisions?: Parameters<typeof loadModel>[1]["precisions"]) => {
+      const names: string[] = [];
+      const inner = staticFetch();
+      const fetch: typeof globalThis.fetch = (input, init) => {
+        names.push(new URL(String(input)).pathname.split("/").pop() as string);
+        return inner(input, init);
+      };
+      const model = await loadModel({ url: "http://static.test/b/", fetch }, precisions ? { precisions } : {});
+      const { candidates } = await model.generate("red", { count: 1, seed: 1, rerank: false });
+      expect(candidates[0]?.image.data.length).toBe(32 * 32 * 4);
+      await model.dispose();
+      return names;
+    };
+    const small = await fetched(["int8-weights", "fp16-weights", "fp32"]);
+    expect(small).toContain("gpt_step.int8.onnx");
+    expect(small).not.toContain("gpt_step.fp16.onnx");
+    expect(small).toContain("vq_decoder.fp16.onnx"); // no int8 variant: the next precision
+    const usual = await fetched();
+    expect(usual).toContain("gpt_step.fp16.onnx");
+    expect(usual).not.toContain("gpt_step.int8.onnx");
+  });
+
   test("refuses static files that differ from card.json", async () => {
     const flip = (b: Uint8Array): Uint8Array => b.map((x, i) => (i === 50 ? x ^ 1 : x));
     const load = loadModel({

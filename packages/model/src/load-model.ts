@@ -6,6 +6,7 @@ import { precisionPreference, type ModelBundle } from "./bundle/bundle";
 import { createCacheApiCache } from "./bundle/cache-api";
 import { loadBundleFromUrl } from "./bundle/card-bundle";
 import type { BundleProgress } from "./bundle/fetch-files";
+import type { Precision } from "./bundle/manifest";
 import { ModelStore, type ModelStoreOptions, type StoreLoadResult } from "./bundle/model-store";
 import type { ModelError } from "./errors";
 import { createModel, type Model } from "./model";
@@ -27,6 +28,12 @@ export interface LoadModelOptions {
   onWarning?: (warning: ModelError) => void;
   /** What happened to updates (API sources only). */
   onStatus?: (result: Omit<StoreLoadResult, "bundle">) => void;
+  /**
+   * Precisions to download, best first, instead of the backend's default (`precisionPreference`). A bundle may
+   * hold int8-weight variants (about half the download of fp16 weights; the card's `gen_r_precision_int8_weights`
+   * says what they cost in quality): `["int8-weights", "fp16-weights", "fp32"]` takes them where they exist.
+   */
+  precisions?: readonly Precision[];
 }
 
 /**
@@ -38,7 +45,7 @@ export interface LoadModelOptions {
  */
 export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<Model> {
   if ("bundle" in source) return createModel(source.bundle);
-  const precisions = precisionPreference((await getBackend()).shaderF16);
+  const precisions = options.precisions ?? precisionPreference((await getBackend()).shaderF16);
   if ("url" in source) {
     const bundle = await loadBundleFromUrl(source.url, {
       precisions,
