@@ -5,7 +5,7 @@ import { API, bundleFiles, FakeApi } from "../test/fake-api";
 import { TINY_BUNDLE_DIR } from "../test/bundle-under-test";
 import { createMemoryCache } from "./bundle/cache";
 import { IntegrityError, type ModelError } from "./errors";
-import { loadModel } from "./load-model";
+import { loadModel, type LoadModelOptions } from "./load-model";
 
 /** Serves the tiny bundle's files as static files, optionally changing one. */
 function staticFetch(change?: { name: string; bytes: (b: Uint8Array) => Uint8Array }): typeof fetch {
@@ -31,14 +31,17 @@ describe("loadModel", () => {
   });
 
   test("downloads the int8-weight step graph only when asked to prefer it", async () => {
-    const fetched = async (precisions?: Parameters<typeof loadModel>[1]["precisions"]) => {
+    const fetched = async (precisions?: LoadModelOptions["precisions"]) => {
       const names: string[] = [];
       const inner = staticFetch();
       const fetch: typeof globalThis.fetch = (input, init) => {
         names.push(new URL(String(input)).pathname.split("/").pop() as string);
         return inner(input, init);
       };
-      const model = await loadModel({ url: "http://static.test/b/", fetch }, precisions ? { precisions } : {});
+      const model = await loadModel(
+        { url: "http://static.test/b/", fetch },
+        precisions ? { precisions } : {},
+      );
       const { candidates } = await model.generate("red", { count: 1, seed: 1, rerank: false });
       expect(candidates[0]?.image.data.length).toBe(32 * 32 * 4);
       await model.dispose();
