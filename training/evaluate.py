@@ -82,6 +82,16 @@ def r_precision(img_emb: torch.Tensor, txt_emb: torch.Tensor, others: torch.Tens
 
 
 @torch.no_grad()
+def generate_images(gpt: GPT, vq, ids: torch.Tensor, ec: dict, seed: int, device, chunk: int = 250) -> torch.Tensor:
+    """One image per caption row of `ids` (CLIP rerank off), sampled with the eval settings from `seed`: (N, 3, R, R)."""
+    gen = torch.Generator().manual_seed(seed)
+    codes = torch.cat([generate_codes(gpt, ids[s : s + chunk].to(device), ec["cfg_scale"], ec["top_k"],
+                                      ec["temperature"], gen).cpu() for s in range(0, len(ids), chunk)])
+    return torch.cat([vq.decode(codes[s : s + chunk].view(-1, vq.c.grid, vq.c.grid).to(device)).cpu()
+                      for s in range(0, len(codes), chunk)])
+
+
+@torch.no_grad()
 def run(cfg: dict, data: dict, out: Path, log=print, device=None) -> dict:
     ec = cfg["eval"]
     device = device or common.pick_device(cfg.get("device", "auto"))
@@ -110,21 +120,13 @@ def run(cfg: dict, data: dict, out: Path, log=print, device=None) -> dict:
     q_txt = embed(clip, ds, ids=ids, device=device)
     m["real_r_precision"] = r_precision(embed(clip, ds, images=ds.images[q].float() / 255, device=device), q_txt,
                                         others)
-    gen = torch.Generator().manual_seed(cfg.get("seed", 0))
-    codes = torch.cat([generate_codes(gpt, ids[s : s + 250].to(device), ec["cfg_scale"], ec["top_k"],
-                                      ec["temperature"], gen).cpu() for s in range(0, len(ids), 250)])
-    gen_imgs = torch.cat([vq.decode(codes[s : s + 250].view(-1, vq.c.grid, vq.c.grid).to(device)).cpu()
-                          for s in range(0, len(codes), 250)])
+    gen_imgs = generate_images(gpt, vq, ids, ec, cfg.get("seed", 0), device)
     m["gen_r_precision"] = r_precision(embed(clip, ds, images=gen_imgs, device=device), q_txt, others)
     if cfg.get("int8_weights"):  # the same measure, same seed, with the GPT's weights as an int8 bundle file has them
         from .export import round_to_int8_
 
         gpt8 = round_to_int8_(copy.deepcopy(gpt).cpu()).to(device).eval()
-        gen8 = torch.Generator().manual_seed(cfg.get("seed", 0))
-        codes8 = torch.cat([generate_codes(gpt8, ids[s : s + 250].to(device), ec["cfg_scale"], ec["top_k"],
-                                           ec["temperature"], gen8).cpu() for s in range(0, len(ids), 250)])
-        imgs8 = torch.cat([vq.decode(codes8[s : s + 250].view(-1, vq.c.grid, vq.c.grid).to(device)).cpu()
-                           for s in range(0, len(codes8), 250)])
+        imgs8 = generate_images(gpt8, vq, ids, ec, cfg.get("seed", 0), device)
         m["gen_r_precision_int8_weights"] = r_precision(embed(clip, ds, images=imgs8, device=device), q_txt, others)
         del gpt8
     m["r_precision_queries"], m["r_precision_candidates"] = len(q), others.shape[1] + 1

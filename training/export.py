@@ -97,6 +97,19 @@ def export_graphs(vq, clip, gpt, out_dir: Path, batch: int = 2) -> dict[str, Pat
     }
 
 
+def _save_rewritten(model, initializers: list, prelude: list, dst: Path) -> Path:
+    """Replace the graph's initializers, put `prelude` nodes (their decoding) first, check and save."""
+    g = model.graph
+    del g.initializer[:]
+    g.initializer.extend(initializers)
+    nodes = prelude + list(g.node)
+    del g.node[:]
+    g.node.extend(nodes)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(dst))
+    return dst
+
+
 def to_fp16_weights(src: Path, dst: Path, min_elements: int = 16) -> Path:
     """Store float32 initializers (>= min_elements) as float16 + a Cast back to float32 under the original name."""
     model = onnx.load(str(src))
@@ -111,14 +124,7 @@ def to_fp16_weights(src: Path, dst: Path, min_elements: int = 16) -> Path:
                                           name=init.name + "__cast"))
         else:
             keep.append(init)
-    del g.initializer[:]
-    g.initializer.extend(keep)
-    nodes = casts + list(g.node)
-    del g.node[:]
-    g.node.extend(nodes)
-    onnx.checker.check_model(model)
-    onnx.save(model, str(dst))
-    return dst
+    return _save_rewritten(model, keep, casts, dst)
 
 
 def _int8_axis(graph, name: str) -> int | None:
@@ -160,14 +166,7 @@ def to_int8_weights(src: Path, dst: Path, min_elements: int = 4096) -> Path:
         keep += [qi, si]
         pre += [helper.make_node("Cast", [qi.name], [init.name + "__f32"], to=TensorProto.FLOAT, name=init.name + "__cast"),
                 helper.make_node("Mul", [init.name + "__f32", si.name], [init.name], name=init.name + "__scale_mul")]
-    del g.initializer[:]
-    g.initializer.extend(keep)
-    nodes = pre + list(g.node)
-    del g.node[:]
-    g.node.extend(nodes)
-    onnx.checker.check_model(model)
-    onnx.save(model, str(dst))
-    return dst
+    return _save_rewritten(model, keep, pre, dst)
 
 
 def quantize_int8(w: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
