@@ -63,6 +63,11 @@ const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 const PRECISIONS = new Set(["fp32", "fp16", "fp16-weights", "int8", "int8-weights"]);
 
+/** Whether `value` names a precision a manifest or card may give a file. */
+export function isPrecision(value: unknown): value is Precision {
+  return PRECISIONS.has(value as string);
+}
+
 /** Checks the envelope's shape (not its signature): `{ key_id, manifest, signature }` of the right types. */
 export function parseEnvelope(value: unknown): { keyId: string; manifest: JsonValue; signature: string } {
   const envelope = record(value, "envelope");
@@ -109,8 +114,7 @@ function validateFile(value: unknown, at: string): void {
   check(f, "bytes", (v) => Number.isSafeInteger(v) && (v as number) >= 0, "a byte count", at);
   check(f, "sha256", (v) => typeof v === "string" && SHA256.test(v), "64 lower-case hex characters", at);
   check(f, "url", (v) => typeof v === "string" && v.length > 0, "a URL", at);
-  if (f["precision"] !== undefined)
-    check(f, "precision", (v) => PRECISIONS.has(v as string), "a precision", at);
+  if (f["precision"] !== undefined) check(f, "precision", isPrecision, "a precision", at);
 }
 
 function record(value: unknown, at: string): Record<string, unknown> {

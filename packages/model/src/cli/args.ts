@@ -1,5 +1,7 @@
 // Command-line arguments of `commonspace`, parsed with node:util's parseArgs and checked into typed options.
 import { parseArgs } from "node:util";
+import { precisionPreference } from "../bundle/bundle";
+import { isPrecision, type Precision } from "../bundle/manifest";
 import { ModelOptionError } from "../errors";
 
 /** Usage text. */
@@ -15,6 +17,8 @@ Model source (default: models/default of this repository):
   --bundle <dir>               a bundle folder
   --api <url> [--channel stable|beta] [--cache <dir>]
                                a channel of the API: signed manifest, verified and cached downloads
+  --precision <p,…>            file precisions to prefer, e.g. int8-weights (smallest download);
+                               default fp16-weights, fp32, int8-weights, int8
 
 generate options:
   --count <n>        candidates (default 8)       --seed <n>        seed (default random)
@@ -32,6 +36,8 @@ export interface CliArgs {
   api: string | undefined;
   channel: string;
   cache: string | undefined;
+  /** Precisions to prefer, best first (undefined: the runtime's default). */
+  precisions: Precision[] | undefined;
   count: number;
   seed: number | undefined;
   guidance: number | undefined;
@@ -54,6 +60,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       api: { type: "string" },
       channel: { type: "string", default: "stable" },
       cache: { type: "string" },
+      precision: { type: "string" },
       count: { type: "string", default: "8" },
       seed: { type: "string" },
       guidance: { type: "string" },
@@ -73,6 +80,19 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       throw new ModelOptionError(`--${name}`, text, "a number");
     return value;
   };
+  let precisions: Precision[] | undefined;
+  if (values.precision !== undefined) {
+    const given = values.precision.split(",").map((p) => p.trim());
+    const bad = given.find((p) => !isPrecision(p));
+    if (bad !== undefined || given.length === 0)
+      throw new ModelOptionError(
+        "--precision",
+        bad ?? values.precision,
+        "fp32, fp16, fp16-weights, int8 or int8-weights",
+      );
+    const first = given.filter(isPrecision);
+    precisions = [...first, ...precisionPreference(false).filter((p) => !first.includes(p))];
+  }
   if (values.bundle && values.api)
     throw new ModelOptionError("--bundle with --api", "both", "one model source");
   return {
@@ -82,6 +102,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     api: values.api,
     channel: values.channel,
     cache: values.cache,
+    precisions,
     count: number("count", values.count) as number,
     seed: number("seed", values.seed),
     guidance: number("guidance", values.guidance),

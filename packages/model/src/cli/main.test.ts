@@ -87,6 +87,23 @@ describe("commonspace CLI", () => {
     expect(await main([], context)).toBe(2);
   });
 
+  test("--precision picks the int8-weight step graph; info lists the files in use", async () => {
+    expect(await main(["info", "--bundle", TINY_BUNDLE_DIR, "--precision", "int8-weights"], context)).toBe(0);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^file gpt-step: gpt_step\.int8\.onnx \(int8-weights, \d+ bytes\)$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^file vq-decoder: vq_decoder\.fp16\.onnx \(fp16-weights/),
+    );
+    lines = [];
+    expect(await main(["info", "--bundle", TINY_BUNDLE_DIR], context)).toBe(0);
+    expect(lines).toContainEqual(expect.stringMatching(/^file gpt-step: gpt_step\.fp16\.onnx/));
+    expect(await main(["info", "--precision", "int4"], context)).toBe(2);
+    expect(errors.at(-1)).toMatch(
+      /Option --precision is "int4", expected fp32, fp16, fp16-weights, int8 or int8-weights/,
+    );
+  });
+
   test("reports a model error in one line with exit code 1", async () => {
     expect(await main(["info", "--bundle", dir], context)).toBe(1);
     expect(errors[0]).toMatch(/^BundleFormatError: .*card\.json is "missing"/);

@@ -68,7 +68,7 @@ async function loadBundle(
     const dir = args.bundle
       ? resolve(context.cwd, args.bundle)
       : join(context.packageDir, "..", "..", "models", "default");
-    return loadBundleFromDirectory(dir);
+    return loadBundleFromDirectory(dir, args.precisions ? { precisions: args.precisions } : {});
   }
   const store = new ModelStore({
     api: args.api,
@@ -80,6 +80,7 @@ async function loadBundle(
   store.on("warning", (w) => log(`warning: ${w.message}`));
   let shown = -1;
   const result = await store.load({
+    ...(args.precisions && { precisions: args.precisions }),
     onProgress: (p) => {
       const percent = Math.floor((100 * p.totalLoaded) / Math.max(1, p.totalBytes));
       if (!p.fromCache && percent >= shown + 10)
@@ -107,6 +108,8 @@ async function run(
         `image ${vq.res}x${vq.res}, ${vq.grid}x${vq.grid} codes of ${vq.codebookSize}; caption ${text.captionLen} ids`,
       );
       log(`gpt ${gpt.nLayer} layers x ${gpt.nHead} heads x ${gpt.headDim}; clip ${clip.embedDim}-d`);
+      for (const [role, file] of model.bundle.files)
+        log(`file ${role}: ${file.name} (${file.precision ?? "fp32"}, ${file.bytes.length} bytes)`);
       log(`backend: ${backend.name} (${backend.reason})`);
       return 0;
     }
