@@ -50,7 +50,7 @@ def write_card(cfg: dict, ds, vq, clip, gpt, files: list[dict], out: Path, log=p
     data = data_summary(ds)
     g = gpt.c
     card = {
-        "format": "commonspace-bundle/2",
+        "format": "commonspace-bundle/3" if g.cond_dim else "commonspace-bundle/2",
         "name": cfg.get("bundle_name", cfg["name"]),
         "version": cfg.get("version") or dt.datetime.utcnow().strftime("%Y.%m.%d-%H%M"),
         "created": dt.datetime.utcnow().replace(microsecond=0).isoformat() + "Z",
@@ -63,7 +63,9 @@ def write_card(cfg: dict, ds, vq, clip, gpt, files: list[dict], out: Path, log=p
                 "pad_id": g.pad_id, "bot": g.bot, "eot": g.eot, "boi": g.boi, "boc": g.boc, "vocab_size": g.vocab_size,
                 "block_size": g.block_size, "image_tokens": g.image_tokens, "caption_len": g.caption_len,
                 "n_layer": g.n_layer, "n_head": g.n_head, "head_dim": g.d_model // g.n_head, "d_model": g.d_model,
-                "kv_cache": "per layer: k_cache_i [B,NH,HD,T] (keys transposed), v_cache_i [B,NH,T,HD]"},
+                "kv_cache": "per layer: k_cache_i [B,NH,HD,T] (keys transposed), v_cache_i [B,NH,T,HD]",
+                **({"cond": {"input": "cond", "dim": g.cond_dim, "source": "clip-text", "position": 0}}
+                   if g.cond_dim else {})},
         "clip": {"embed_dim": clip.c.embed_dim, "logit_scale": round(float(clip.scale()), 4)},
         "sampling": {k: cfg["eval"][k] for k in ("cfg_scale", "top_k", "temperature")},
         "params": {"vqvae": _n(vq), "clip": _n(clip), "gpt": _n(gpt)},

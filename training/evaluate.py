@@ -82,11 +82,14 @@ def r_precision(img_emb: torch.Tensor, txt_emb: torch.Tensor, others: torch.Tens
 
 
 @torch.no_grad()
-def generate_images(gpt: GPT, vq, ids: torch.Tensor, ec: dict, seed: int, device, chunk: int = 250) -> torch.Tensor:
-    """One image per caption row of `ids` (CLIP rerank off), sampled with the eval settings from `seed`: (N, 3, R, R)."""
+def generate_images(gpt: GPT, vq, ids: torch.Tensor, ec: dict, seed: int, device, chunk: int = 250,
+                    cond: torch.Tensor | None = None) -> torch.Tensor:
+    """One image per caption row of `ids` (CLIP rerank off), sampled with the eval settings from `seed`: (N, 3, R, R).
+    `cond`: the captions' CLIP text embeddings, for a conditioned GPT (as the runtime feeds it)."""
     gen = torch.Generator().manual_seed(seed)
+    part = lambda s: None if cond is None else cond[s : s + chunk].to(device)  # noqa: E731
     codes = torch.cat([generate_codes(gpt, ids[s : s + chunk].to(device), ec["cfg_scale"], ec["top_k"],
-                                      ec["temperature"], gen).cpu() for s in range(0, len(ids), chunk)])
+                                      ec["temperature"], gen, part(s)).cpu() for s in range(0, len(ids), chunk)])
     return torch.cat([vq.decode(codes[s : s + chunk].view(-1, vq.c.grid, vq.c.grid).to(device)).cpu()
                       for s in range(0, len(codes), chunk)])
 
@@ -120,13 +123,14 @@ def run(cfg: dict, data: dict, out: Path, log=print, device=None) -> dict:
     q_txt = embed(clip, ds, ids=ids, device=device)
     m["real_r_precision"] = r_precision(embed(clip, ds, images=ds.images[q].float() / 255, device=device), q_txt,
                                         others)
-    gen_imgs = generate_images(gpt, vq, ids, ec, cfg.get("seed", 0), device)
+    cond = q_txt if gpt.cond_proj is not None else None  # the runtime conditions on the prompt's CLIP embedding
+    gen_imgs = generate_images(gpt, vq, ids, ec, cfg.get("seed", 0), device, cond=cond)
     m["gen_r_precision"] = r_precision(embed(clip, ds, images=gen_imgs, device=device), q_txt, others)
     if cfg.get("int8_weights"):  # the same measure, same seed, with the GPT's weights as an int8 bundle file has them
         from .export import round_to_int8_
 
         gpt8 = round_to_int8_(copy.deepcopy(gpt).cpu()).to(device).eval()
-        imgs8 = generate_images(gpt8, vq, ids, ec, cfg.get("seed", 0), device)
+        imgs8 = generate_images(gpt8, vq, ids, ec, cfg.get("seed", 0), device, cond=cond)
         m["gen_r_precision_int8_weights"] = r_precision(embed(clip, ds, images=imgs8, device=device), q_txt, others)
         del gpt8
     m["r_precision_queries"], m["r_precision_candidates"] = len(q), others.shape[1] + 1
@@ -147,11 +151,16 @@ def run(cfg: dict, data: dict, out: Path, log=print, device=None) -> dict:
     m["caption_candidates"], m["caption_queries"] = scores.shape[1], len(cq)
 
     out.mkdir(parents=True, exist_ok=True)
-    held_grid(ds, q[:12], gen_imgs[:12], gpt, vq, ec, out / "heldout-samples.png", device)
+    held_grid(ds, q[:12], gen_imgs[:12], gpt, vq, clip, ec, out / "heldout-samples.png", device)
     showcase_grid(ds, gpt, vq, clip, ec, out / "samples.png", device)
     (common.run_dir(cfg) / "metrics.json").write_text(json.dumps(m, indent=2))
     log("eval: " + ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in m.items()))
     return m
+
+
+def prompt_cond(gpt: GPT, clip: CLIP, ids: torch.Tensor) -> torch.Tensor | None:
+    """The prompts' CLIP text embeddings when the GPT is conditioned on them, else None."""
+    return clip.text(ids) if gpt.cond_proj is not None else None
 
 
 # ------------------------------------------------------------------------------------------------ grids
@@ -189,7 +198,7 @@ def showcase_grid(ds: Dataset, gpt: GPT, vq, clip: CLIP, ec: dict, path: Path, d
         ids = torch.from_numpy(tokenize.encode(prompts, Path(tok), ds.caption_len).astype(np.int64))
     g = torch.Generator().manual_seed(1)
     rep = ids.repeat_interleave(n, 0).to(device)
-    codes = generate_codes(gpt, rep, ec["cfg_scale"], ec["top_k"], ec["temperature"], g)
+    codes = generate_codes(gpt, rep, ec["cfg_scale"], ec["top_k"], ec["temperature"], g, prompt_cond(gpt, clip, rep))
     imgs = vq.decode(codes.view(-1, vq.c.grid, vq.c.grid)).cpu()
     score = (clip.image(imgs.to(device)) * clip.text(rep)).sum(1).cpu().view(len(prompts), n)
     rows = []
@@ -200,11 +209,11 @@ def showcase_grid(ds: Dataset, gpt: GPT, vq, clip: CLIP, ec: dict, path: Path, d
 
 
 @torch.no_grad()
-def held_grid(ds: Dataset, q, gen_imgs, gpt, vq, ec, path: Path, device, n: int = 4) -> None:
+def held_grid(ds: Dataset, q, gen_imgs, gpt, vq, clip, ec, path: Path, device, n: int = 4) -> None:
     """Held-out captions: the image generated for the R-precision (rerank off), 3 more samples, then the real one."""
     g = torch.Generator().manual_seed(2)
-    ids = ds.cap_ids[ds.canonical[q]].to(device)
-    more = generate_codes(gpt, ids.repeat_interleave(n - 1, 0), ec["cfg_scale"], ec["top_k"], ec["temperature"], g)
+    ids = ds.cap_ids[ds.canonical[q]].to(device).repeat_interleave(n - 1, 0)
+    more = generate_codes(gpt, ids, ec["cfg_scale"], ec["top_k"], ec["temperature"], g, prompt_cond(gpt, clip, ids))
     more = vq.decode(more.view(-1, vq.c.grid, vq.c.grid)).cpu()
     rows = []
     for r, i in enumerate(q.tolist()):

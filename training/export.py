@@ -50,15 +50,17 @@ class GPTStep(nn.Module):
         super().__init__()
         self.gpt = gpt
 
-    def forward(self, tokens, pos, *caches):
-        logits, out = self.gpt.step(tokens, pos, list(caches))
+    def forward(self, tokens, pos, *rest):  # rest: [cond,] k_cache_0, v_cache_0, …
+        cond, caches = (rest[0], rest[1:]) if self.gpt.cond_proj is not None else (None, rest)
+        logits, out = self.gpt.step(tokens, pos, list(caches), cond)
         return (logits, *out)
 
 
-def step_io_names(n_layer: int) -> tuple[list[str], list[str]]:
-    """gpt-step inputs and outputs (docs/bundle-format.md §3): per-layer caches k_cache_i (keys transposed), v_cache_i."""
+def step_io_names(n_layer: int, cond: bool = False) -> tuple[list[str], list[str]]:
+    """gpt-step inputs and outputs (docs/bundle-format.md §3): tokens, pos, `cond` for a conditioned GPT (format 3),
+    then per-layer caches k_cache_i (keys transposed), v_cache_i."""
     caches = [f"{kv}_cache_{i}" for i in range(n_layer) for kv in ("k", "v")]
-    return ["tokens", "pos", *caches], ["logits", *(f"{n}_out" for n in caches)]
+    return ["tokens", "pos", *(["cond"] if cond else []), *caches], ["logits", *(f"{n}_out" for n in caches)]
 
 
 def _export(module: nn.Module, args: tuple, path: Path, inputs: list[str], outputs: list[str], dynamic: dict) -> Path:
@@ -80,14 +82,15 @@ def export_graphs(vq, clip, gpt, out_dir: Path, batch: int = 2) -> dict[str, Pat
     ids = torch.full((batch, L), clip.c.pad_id, dtype=torch.long)
     ids[:, :3] = 7
     caches = gpt.empty_cache(batch)
-    step_in, step_out = step_io_names(gpt.c.n_layer)
+    cond = [torch.zeros(batch, gpt.c.cond_dim)] if gpt.c.cond_dim else []
+    step_in, step_out = step_io_names(gpt.c.n_layer, bool(gpt.c.cond_dim))
     B = {0: "B"}
     return {
         "vq-encoder": _export(VQEncoder(vq), (image,), out_dir / "vq_encoder.onnx", ["image"], ["codes"],
                               {"image": B, "codes": B}),
         "vq-decoder": _export(VQDecoder(vq), (codes,), out_dir / "vq_decoder.onnx", ["codes"], ["image"],
                               {"codes": B, "image": B}),
-        "gpt-step": _export(GPTStep(gpt), (torch.full((batch, 1), gpt.c.bot), torch.tensor([0]), *caches),
+        "gpt-step": _export(GPTStep(gpt), (torch.full((batch, 1), gpt.c.bot), torch.tensor([0]), *cond, *caches),
                             out_dir / "gpt_step.onnx", step_in, step_out,
                             {n: B for n in step_in + step_out if n != "pos"}),
         "clip-text": _export(clip.text, (ids,), out_dir / "clip_text.onnx", ["ids"], ["embedding"],

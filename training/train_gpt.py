@@ -1,8 +1,12 @@
 """Train the GPT prior on [text][image codes] and [image codes][text] streams of the cached training images.
 
 The image codes come from the trained VQ-VAE (`<run>/vqvae.pt`), computed once and cached in `<run>/codes.pt`.
+With `"cond": "clip"` in the gpt config the prior is conditioned on the trained CLIP's embeddings (the common
+latent space, see models/gpt.py): every image's and every caption's embedding is computed once and cached in
+`<run>/cond.pt`; a training row gets its image's embedding with probability `cond_image_fraction`, else its
+caption's text embedding (zeros when the caption is dropped and on reverse rows).
 
-    python3 -m training.train_gpt --config cpu-default --images training/cache/<key>.images.npz --captions training/cache/<key>.captions.npz [--minutes 50] [--resume]
+    python3 -m training.train_gpt --config cpu-default --images training/cache/<key>.images.npz --captions training/cache/<key>.captions.npz [--minutes 50] [--resume] [--init-from gpt-base.pt]
 """
 
 from __future__ import annotations
@@ -15,14 +19,29 @@ import torch
 from . import common
 from .data import Dataset
 from .models.gpt import GPT, GPTConfig, forward_stream, reverse_stream
+from .models.clip import CLIP
 from .models.vqvae import VQVAE
+from .train_clip import model_config as clip_model_config
 from .train_vqvae import model_config as vq_model_config
+
+COND_SOURCES = ("clip",)
+
+
+def cond_dim(cfg: dict) -> int:
+    """The conditioning size the config asks for: the CLIP embedding size with "cond": "clip", else 0."""
+    src = cfg["gpt"].get("cond")
+    if src is None:
+        return 0
+    if src not in COND_SOURCES:
+        raise ValueError(f"gpt.cond {src!r} is not one of {COND_SOURCES}")
+    return int(cfg["clip"]["embed_dim"])
 
 
 def model_config(cfg: dict, ds: Dataset) -> GPTConfig:
     keys = GPTConfig.__dataclass_fields__
     vq = vq_model_config(cfg)
-    return GPTConfig(**{k: v for k, v in cfg["gpt"].items() if k in keys}, text_vocab=ds.vocab_size,
+    return GPTConfig(**{k: v for k, v in cfg["gpt"].items() if k in keys}, cond_dim=cond_dim(cfg),
+                     text_vocab=ds.vocab_size,
                      codebook_size=vq.codebook_size, image_tokens=vq.grid**2, caption_len=ds.caption_len,
                      pad_id=ds.pad_id, **{k: ds.special[k] for k in ("bot", "eot", "boi", "boc")})
 
@@ -52,11 +71,37 @@ def image_codes(cfg: dict, ds: Dataset, device, log=print) -> torch.Tensor:
     return codes
 
 
-def sample_batch(c: GPTConfig, ds: Dataset, codes: torch.Tensor, tc: dict, gen: torch.Generator, device):
-    """A mixed batch: forward rows (caption dropped with p=caption_dropout) and reverse rows (p=reverse_fraction)."""
+@torch.no_grad()
+def cond_embeddings(cfg: dict, ds: Dataset, device, log=print) -> dict:
+    """{"image": (N, E), "text": (M, E)} unit CLIP embeddings of every cached image and caption, cached per CLIP
+    checkpoint in `<run>/cond.pt`."""
+    ck = common.load_checkpoint(common.run_dir(cfg) / "clip.pt")
+    path = common.run_dir(cfg) / "cond.pt"
+    tag = (ck["step"], len(ds.images), len(ds.cap_ids))
+    if path.exists():
+        saved = torch.load(path, weights_only=False)
+        if saved["tag"] == tag:
+            return saved
+    clip = CLIP(clip_model_config(cfg, ds))
+    clip.load_state_dict(ck["model"])
+    clip = clip.to(device).eval()
+    img = torch.cat([clip.image(ds.float_images(torch.arange(s, min(s + 512, len(ds.images))), device)).cpu()
+                     for s in range(0, len(ds.images), 512)])
+    txt = torch.cat([clip.text(ds.cap_ids[s : s + 1024].to(device)).cpu() for s in range(0, len(ds.cap_ids), 1024)])
+    saved = {"tag": tag, "image": img, "text": txt}
+    torch.save(saved, path)
+    log(f"gpt: CLIP-embedded {len(img)} images and {len(txt)} captions for conditioning")
+    return saved
+
+
+def sample_batch(c: GPTConfig, ds: Dataset, codes: torch.Tensor, tc: dict, gen: torch.Generator, device,
+                 cond: dict | None = None):
+    """A mixed batch: forward rows (caption dropped with p=caption_dropout) and reverse rows (p=reverse_fraction).
+    Returns tokens, targets and, for a conditioned model (`cond` from `cond_embeddings`), the (B, E) condition."""
     n = tc["batch_size"]
     pick = ds.train_idx[torch.randint(0, len(ds.train_idx), (n,), generator=gen)]
-    text = ds.cap_ids[ds.random_captions(pick, gen)]
+    cap = ds.random_captions(pick, gen)
+    text = ds.cap_ids[cap]
     drop = torch.rand(n, generator=gen) < tc.get("caption_dropout", 0.1)
     reverse = torch.rand(n, generator=gen) < tc.get("reverse_fraction", 0.25)
     ftext = torch.where(drop[:, None], torch.full_like(text, c.pad_id), text)
@@ -64,19 +109,40 @@ def sample_batch(c: GPTConfig, ds: Dataset, codes: torch.Tensor, tc: dict, gen: 
     rt, ry = reverse_stream(c, text, codes[pick])
     tokens = torch.where(reverse[:, None], rt, ft)
     targets = torch.where(reverse[:, None], ry, fy)
-    return tokens[:, :-1].to(device), targets.to(device)
+    if cond is None:
+        return tokens[:, :-1].to(device), targets.to(device), None
+    use_image = torch.rand(n, generator=gen) < tc.get("cond_image_fraction", 0.5)
+    e = torch.where(use_image[:, None], cond["image"][pick], cond["text"][cap])
+    e = e.masked_fill((drop | reverse)[:, None], 0.0)
+    return tokens[:, :-1].to(device), targets.to(device), e.to(device)
+
+
+def init_from_checkpoint(model: GPT, path: Path, log=print) -> None:
+    """Start from another GPT checkpoint of the same shape (e.g. an unconditioned prior): every weight it has is
+    loaded; a conditioning projection it lacks starts at zero, so the model starts as exactly that prior."""
+    state = common.load_checkpoint(path)["model"]
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if unexpected or any(k != "cond_proj.weight" for k in missing):
+        raise ValueError(f"{path} does not fit this GPT: missing {missing}, unexpected {unexpected}")
+    if missing:
+        torch.nn.init.zeros_(model.cond_proj.weight)
+    log(f"gpt: initialised from {path}" + (" (conditioning projection at zero)" if missing else ""))
 
 
 def train(cfg: dict, data: dict, minutes: float | None = None, resume: bool = False, log=print,
-          interrupt_after: int | None = None) -> Path:
-    """Train (or resume) the stage; `interrupt_after` stops after that step as a kill would (tests)."""
+          interrupt_after: int | None = None, init_from: Path | None = None) -> Path:
+    """Train (or resume) the stage; `interrupt_after` stops after that step as a kill would (tests);
+    `init_from` starts a fresh run from another GPT checkpoint's weights (ignored when resuming one)."""
     tc = cfg["gpt"]
     device = common.pick_device(cfg.get("device", "auto"))
     common.seed_everything(cfg.get("seed", 0) + 2)
     ds = Dataset(**data)
     codes = image_codes(cfg, ds, device, log)
+    cond = cond_embeddings(cfg, ds, device, log) if cond_dim(cfg) else None
     common.seed_everything(cfg.get("seed", 0) + 2)  # again: computing the codes may or may not consume RNG
     model = GPT(model_config(cfg, ds)).to(device)
+    if init_from is not None and not (resume and (common.run_dir(cfg) / "gpt.pt").exists()):
+        init_from_checkpoint(model, Path(init_from), log)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and n != "pos"]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2 or n == "pos"]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": tc.get("weight_decay", 0.1)},
@@ -90,9 +156,9 @@ def train(cfg: dict, data: dict, minutes: float | None = None, resume: bool = Fa
         f"{model.c.vocab_size}, block {model.c.block_size}, budget {budget.limit_s / 60:.1f} min")
 
     def loss_fn():
-        tokens, targets = sample_batch(model.c, ds, codes, tc, gen, device)
+        tokens, targets, c = sample_batch(model.c, ds, codes, tc, gen, device, cond)
         with common.autocast_ctx(device, cfg.get("amp", False)):
-            return model(tokens, targets)[1]
+            return model(tokens, targets, c)[1]
 
     completed, loss = common.run_stage("gpt", state, model, opt, gen, budget, tc, cfg, log, loss_fn,
                                        interrupt_after)
@@ -110,11 +176,13 @@ def main():
     ap.add_argument("--captions", required=True, help="training/cache/<key>.captions.npz")
     ap.add_argument("--minutes", type=float)
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--init-from", help="start from this GPT checkpoint's weights (a fresh run only)")
     a = ap.parse_args()
     common.setup_threads()
     cfg = common.load_config(a.config)
     data = {"images": Path(a.images), "captions": Path(a.captions)}
-    train(cfg, data, a.minutes, a.resume, common.Logger(common.run_dir(cfg) / "log.txt"))
+    train(cfg, data, a.minutes, a.resume, common.Logger(common.run_dir(cfg) / "log.txt"),
+          init_from=Path(a.init_from) if a.init_from else None)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,12 @@ Streams (L = caption_len, G*G = 64 image codes), length T = 1 + G*G + 1 + L + 1:
     image -> text  [<|boi|>, c_1 .. c_64, <|boc|>, t_1 .. t_n, <|eot|>, pad ...]    loss on text + <|eot|>
 The first token marks the direction. Caption dropout (all-pad caption) trains the unconditional branch for
 classifier-free guidance (Ho & Salimans 2022). `step` runs one token with a static-size KV cache for ONNX export.
+
+Common-latent conditioning (`cond_dim` > 0, bundle format 3): a CLIP embedding (unit vector of the shared
+text/image space) is projected, without bias, and added to the input of position 0 only (the <|bot|> token), so
+it reaches every later position through attention and, at inference, through the KV cache. Training feeds the
+CLIP image embedding of the target image or the CLIP text embedding of the caption; inference feeds the text
+embedding of the prompt. A zero vector means "no condition" (caption dropout, the reverse stream).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ class GPTConfig:
     n_layer: int = 6
     n_head: int = 8
     dropout: float = 0.0
+    cond_dim: int = 0  # > 0: a CLIP embedding of this size conditions position 0 (0: no conditioning input)
 
     @property
     def image_offset(self) -> int:
@@ -98,6 +105,7 @@ class GPT(nn.Module):
         self.blocks = nn.ModuleList([Block(c) for _ in range(c.n_layer)])
         self.ln = nn.LayerNorm(c.d_model)
         self.drop = nn.Dropout(c.dropout)
+        self.cond_proj = nn.Linear(c.cond_dim, c.d_model, bias=False) if c.cond_dim else None
         self.apply(self._init)
         nn.init.normal_(self.pos, std=0.02)
         for n, p in self.named_parameters():
@@ -114,10 +122,18 @@ class GPT(nn.Module):
     def logits(self, h):  # weight-tied output head: (…, C) -> (…, V)
         return self.ln(h) @ self.tok.weight.t()
 
-    def forward(self, idx, targets=None):  # idx (B, T) -> logits (B, T, V), loss
+    def _cond_at_0(self, cond, T: int):  # (B, E) -> (B, T, C) zero except at position 0
+        if self.cond_proj is None:
+            return 0.0
+        if cond is None:
+            raise ValueError(f"this GPT is conditioned (cond_dim {self.c.cond_dim}): pass cond, zeros for none")
+        e = self.cond_proj(cond)[:, None]  # (B, 1, C)
+        return torch.cat([e, e.new_zeros(e.shape[0], T - 1, e.shape[2])], 1)
+
+    def forward(self, idx, targets=None, cond=None):  # idx (B, T), cond (B, E) -> logits (B, T, V), loss
         B, T = idx.shape
         assert T <= self.c.block_size, f"sequence length {T} > block size {self.c.block_size}"
-        x = self.drop(self.tok(idx) + self.pos[:, :T])
+        x = self.drop(self.tok(idx) + self.pos[:, :T] + self._cond_at_0(cond, T))
         bias = torch.full((T, T), -1e4, device=idx.device).triu(1)
         for blk in self.blocks:
             x = blk(x, bias)
@@ -133,12 +149,13 @@ class GPT(nn.Module):
         return [torch.zeros((batch, h, hd, T) if j % 2 == 0 else (batch, h, T, hd), device=device, dtype=dtype)
                 for j in range(2 * self.c.n_layer)]
 
-    def step(self, tokens, pos, caches: list[torch.Tensor]):
-        """One decoding step with a static KV cache (bundle format 2, docs/bundle-format.md §6).
+    def step(self, tokens, pos, caches: list[torch.Tensor], cond=None):
+        """One decoding step with a static KV cache (bundle formats 2 and 3, docs/bundle-format.md §6).
 
         tokens (B, 1) int64; pos (1,) int64, the position of `tokens` in the stream (0-based, same for all rows);
         caches: per layer the keys transposed (B, n_head, head_dim, block_size) and the values
-        (B, n_head, block_size, head_dim), as [k_0, v_0, k_1, v_1, …] (see `empty_cache`).
+        (B, n_head, block_size, head_dim), as [k_0, v_0, k_1, v_1, …] (see `empty_cache`); cond (B, cond_dim)
+        when the model is conditioned: used at pos 0 only, ignored at every other position.
         Returns logits (B, V) for the next token and the updated caches (same shapes, same order).
         """
         Tm = self.c.block_size
@@ -148,6 +165,10 @@ class GPT(nn.Module):
         visible_bias = torch.where(ar > pos, torch.tensor(-1e4, device=tokens.device),
                                    torch.tensor(0.0, device=tokens.device))  # (Tmax,)
         x = self.tok(tokens) + self.pos[0].index_select(0, pos)  # (B, 1, C)
+        if self.cond_proj is not None:
+            if cond is None:
+                raise ValueError(f"this GPT is conditioned (cond_dim {self.c.cond_dim}): pass cond, zeros for none")
+            x = x + (pos == 0).to(x.dtype).view(1, 1, 1) * self.cond_proj(cond)[:, None]
         out = []
         for i, blk in enumerate(self.blocks):
             x, k_t, v = blk.step(x, caches[2 * i], caches[2 * i + 1], write_k, write_v, visible_bias)
@@ -187,19 +208,24 @@ def reverse_stream(c: GPTConfig, text_ids, codes):
 # ------------------------------------------------------------------------------------------ sampling
 @torch.no_grad()
 def generate_codes(model: GPT, text_ids, cfg_scale: float = 3.0, top_k: int = 64, temperature: float = 1.0,
-                   gen: torch.Generator | None = None):
+                   gen: torch.Generator | None = None, cond=None):
     """text_ids (B, L) -> codes (B, 64), sampled with the KV-cache step and classifier-free guidance.
 
     Rows are laid out as the runtime does: [B conditional rows; B unconditional (all-pad caption) rows].
+    cond (B, cond_dim): the prompts' CLIP text embeddings, for a conditioned model (the unconditional rows get zeros).
     """
     c, B = model.c, len(text_ids)
     dev = text_ids.device
+    if model.cond_proj is not None:
+        if cond is None:
+            raise ValueError(f"this GPT is conditioned (cond_dim {c.cond_dim}): pass the prompts' CLIP text embeddings")
+        cond = torch.cat([cond.to(dev), torch.zeros_like(cond, device=dev)])
     uncond = torch.full_like(text_ids, c.pad_id)
     prefix = torch.cat([torch.full((2 * B, 1), c.bot, device=dev), torch.cat([text_ids, uncond]),
                         torch.full((2 * B, 1), c.boi, device=dev)], 1)  # (2B, L + 2)
     caches = model.empty_cache(2 * B, dev)
     for p in range(prefix.shape[1]):
-        logits, caches = model.step(prefix[:, p : p + 1], torch.tensor([p], device=dev), caches)
+        logits, caches = model.step(prefix[:, p : p + 1], torch.tensor([p], device=dev), caches, cond)
     out = []
     for i in range(c.image_tokens):
         lg = logits[:, c.image_offset : c.image_offset + c.codebook_size].float()  # only image codes
@@ -212,7 +238,8 @@ def generate_codes(model: GPT, text_ids, cfg_scale: float = 3.0, top_k: int = 64
         out.append(nxt)
         pos = prefix.shape[1] + i
         if i + 1 < c.image_tokens:
-            logits, caches = model.step(torch.cat([nxt, nxt]) + c.image_offset, torch.tensor([pos], device=dev), caches)
+            logits, caches = model.step(torch.cat([nxt, nxt]) + c.image_offset, torch.tensor([pos], device=dev), caches,
+                                        cond)
     return torch.cat(out, 1)
 
 
@@ -220,7 +247,8 @@ def generate_codes(model: GPT, text_ids, cfg_scale: float = 3.0, top_k: int = 64
 def caption_logprob(model: GPT, codes, text_ids):
     """Mean log-probability per token (text + <|eot|>) of each caption under the image->text stream: (B,)."""
     tokens, targets = reverse_stream(model.c, text_ids, codes)
-    logits, _ = model(tokens[:, :-1])
+    cond = codes.new_zeros(len(codes), model.c.cond_dim, dtype=torch.float32) if model.cond_proj is not None else None
+    logits, _ = model(tokens[:, :-1], cond=cond)
     lp = logits.float().log_softmax(-1)
     mask = targets != -100
     tok_lp = lp.gather(-1, targets.clamp_min(0)[..., None])[..., 0] * mask

@@ -141,3 +141,29 @@ def test_int8_variants_ship_only_where_quality_holds(graphs, tmp_path):
     files = export.int8_files(cfg, paths, tmp_path, log=lambda *_: None)
     assert files == [{"name": "gpt_step.int8.onnx", "role": "gpt-step", "precision": "int8-weights"}]
     assert (tmp_path / "gpt_step.int8.onnx").exists()
+
+
+@pytest.mark.parametrize("pos", [0, 17])
+def test_conditioned_step_graph_takes_cond_and_matches_torch(pos, tmp_path):
+    torch.manual_seed(0)
+    vq = VQVAE(VQConfig(ch=8, ch_mult=[1, 2, 2], n_res=[0, 1, 1], codebook_size=32, code_dim=8)).eval()
+    clip = CLIP(CLIPConfig(vocab_size=40, caption_len=6, d_model=32, n_layer=1, n_head=2, embed_dim=16,
+                           img_ch=8)).eval()
+    gpt = GPT(GPTConfig(text_vocab=40, codebook_size=32, image_tokens=64, caption_len=6, d_model=32, n_layer=2,
+                        n_head=2, cond_dim=16)).eval()
+    torch.nn.init.normal_(gpt.cond_proj.weight, std=0.5)
+    path = export.export_graphs(vq, clip, gpt, tmp_path)["gpt-step"]
+    names, outs = step_io_names(2, cond=True)
+    assert names[:3] == ["tokens", "pos", "cond"] and [i.name for i in onnx.load(str(path)).graph.input] == names
+    g = torch.Generator().manual_seed(1)
+    caches = [torch.randn(c.shape, generator=g) for c in gpt.empty_cache(3)]
+    x = {"tokens": torch.randint(0, gpt.c.vocab_size, (3, 1), generator=g), "pos": torch.tensor([pos]),
+         "cond": torch.randn(3, 16, generator=g), **dict(zip(names[3:], caches))}
+    got = run_onnx(path, {k: v.numpy() for k, v in x.items()})
+    with torch.no_grad():
+        logits, new = gpt.step(x["tokens"], x["pos"], caches, x["cond"])
+        plain, _ = gpt.step(x["tokens"], x["pos"], caches, torch.zeros(3, 16))
+    assert np.abs(got["logits"] - logits.numpy()).max() <= ATOL
+    for n, w in zip(outs[1:], new):
+        assert np.abs(got[n] - w.numpy()).max() <= ATOL, n
+    assert (np.abs(got["logits"] - plain.numpy()).max() > 1e-3) == (pos == 0)  # cond counts at position 0 only

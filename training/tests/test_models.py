@@ -122,3 +122,45 @@ def test_gpt_loss_falls_and_it_samples_codes_and_scores_captions():
     out = generate_codes(m, text, cfg_scale=2.0, top_k=8, gen=torch.Generator().manual_seed(0))
     assert out.shape == (4, 64) and 0 <= int(out.min()) and int(out.max()) < 32
     assert caption_logprob(m, codes, text).shape == (4,)
+
+
+COND_GPT = GPTConfig(**{**TINY_GPT.__dict__, "cond_dim": 16})
+
+
+def test_conditioned_gpt_step_matches_the_forward_pass_and_uses_cond_at_position_0_only():
+    torch.manual_seed(0)
+    m = GPT(COND_GPT).eval()
+    torch.nn.init.normal_(m.cond_proj.weight, std=0.5)
+    text = torch.randint(5, 40, (3, 6))
+    cond = torch.nn.functional.normalize(torch.randn(3, 16), dim=-1)
+    tokens, _ = forward_stream(m.c, text, torch.randint(0, 32, (3, 64)))
+    full, _ = m(tokens, cond=cond)
+    plain, _ = m(tokens, cond=torch.zeros(3, 16))
+    assert (full[:, 5] - plain[:, 5]).abs().max() > 1e-3  # the condition reaches later positions
+    caches = m.empty_cache(3)
+    for p in range(tokens.shape[1]):  # after position 0 the step gets noise as cond: it must be ignored
+        logits, caches = m.step(tokens[:, p : p + 1], torch.tensor([p]), caches, cond if p == 0 else torch.randn(3, 16))
+        assert torch.allclose(logits, full[:, p], atol=1e-4), p
+    with pytest.raises(ValueError, match="conditioned"):
+        m(tokens)
+    with pytest.raises(ValueError, match="CLIP text embeddings"):
+        generate_codes(m, text)
+    out = generate_codes(m, text, cfg_scale=2.0, top_k=8, gen=torch.Generator().manual_seed(0), cond=cond)
+    assert out.shape == (3, 64)
+    assert caption_logprob(m, torch.randint(0, 32, (3, 64)), text).shape == (3,)
+
+
+def test_conditioned_gpt_learns_to_use_the_condition():
+    """Two images, one caption: only the condition tells them apart, so the loss can fall well below log(2)/token
+    on the first code only if the condition is used."""
+    torch.manual_seed(0)
+    m = GPT(COND_GPT)
+    text = torch.full((2, 6), 0).index_fill_(1, torch.tensor([0]), 9)
+    codes = torch.stack([torch.full((64,), 3), torch.full((64,), 17)])
+    cond = torch.eye(16)[:2]
+    tokens, targets = forward_stream(m.c, text, codes)
+    first_code = targets.clone()
+    first_code[:, 8:] = -100  # only c_1: cannot be inferred from earlier codes
+    fit(m, lambda: m(tokens[:, :-1], targets, cond)[1], steps=60)
+    _, loss = m(tokens[:, :-1], first_code, cond)
+    assert loss.item() < 0.2, loss.item()

@@ -27,3 +27,15 @@ def test_pipeline_trains_evaluates_and_writes_a_bundle_with_a_card(fixture_expor
     assert card["gpt"]["vocab_size"] == card["gpt"]["text_vocab"] + card["vq"]["codebook_size"]
     assert card["data"]["heldout_images"] > 0 and card["training"]["steps"]["gpt"] == 30
     assert (out / "README.md").read_text().startswith("# Model card")
+    assert card["format"] == "commonspace-bundle/3"  # the tiny config conditions the GPT on CLIP embeddings
+    assert card["gpt"]["cond"] == {"input": "cond", "dim": card["clip"]["embed_dim"], "source": "clip-text",
+                                   "position": 0}
+
+
+def test_an_unconditioned_gpt_makes_a_format_2_bundle(tiny_data, tiny_cfg, tmp_path):
+    tiny_cfg["gpt"].pop("cond")
+    out = tmp_path / "bundle"
+    pipeline.run(tiny_cfg, None, pipeline.STAGES, {}, False, out, quiet, prebuilt=tiny_data)
+    card = json.loads((out / "card.json").read_text())
+    assert card["format"] == "commonspace-bundle/2" and "cond" not in card["gpt"]
+    assert card["metrics"]["gen_r_precision"] >= 0

@@ -14,8 +14,9 @@ def _params(path):
 @pytest.mark.parametrize("stage", ["vqvae", "clip", "gpt"])
 def test_resume_gives_the_same_state_as_an_uninterrupted_run(stage, tiny_data, tiny_cfg, tmp_path):
     mods = {"vqvae": train_vqvae, "clip": train_clip, "gpt": train_gpt}
-    if stage == "gpt":  # the GPT trains on codes of a trained VQ-VAE
+    if stage == "gpt":  # the GPT trains on codes of a trained VQ-VAE, conditioned on the CLIP's embeddings
         train_vqvae.train(tiny_cfg, tiny_data, log=quiet)
+        train_clip.train(tiny_cfg, tiny_data, log=quiet)
     tiny_cfg[stage]["max_steps"] = 12
     straight = mods[stage].train(tiny_cfg, tiny_data, log=quiet)
     expected = _params(straight)
@@ -42,3 +43,57 @@ def test_a_slim_checkpoint_resumes_without_optimizer_state(tiny_data, tiny_cfg, 
     checkpoints.load(tiny_cfg, tmp_path / "slim")
     resumed = train_clip.train(tiny_cfg, tiny_data, resume=True, log=quiet)
     assert common.load_checkpoint(resumed)["step"] == 12
+
+
+def test_conditioned_batches_zero_the_condition_where_the_caption_is_dropped_or_the_stream_is_reversed(tiny_data,
+                                                                                                       tiny_cfg):
+    from training.data import Dataset
+
+    train_vqvae.train(tiny_cfg, tiny_data, log=quiet)
+    train_clip.train(tiny_cfg, tiny_data, log=quiet)
+    ds = Dataset(**tiny_data)
+    cond = train_gpt.cond_embeddings(tiny_cfg, ds, "cpu", quiet)
+    assert cond["image"].shape == (len(ds.images), 32) and cond["text"].shape == (len(ds.cap_ids), 32)
+    assert torch.allclose(cond["text"].norm(dim=1), torch.ones(len(ds.cap_ids)), atol=1e-5)
+    codes = train_gpt.image_codes(tiny_cfg, ds, "cpu", quiet)
+    c = train_gpt.model_config(tiny_cfg, ds)
+    assert c.cond_dim == 32
+    tc = {**tiny_cfg["gpt"], "batch_size": 256}
+    tokens, _, e = train_gpt.sample_batch(c, ds, codes, tc, torch.Generator().manual_seed(0), "cpu", cond)
+    reverse = tokens[:, 0] == c.boi
+    dropped = (tokens[:, 0] == c.bot) & (tokens[:, 1] == c.pad_id)
+    off = reverse | dropped
+    assert off.any() and (~off).any()
+    assert (e[off] == 0).all() and torch.allclose(e[~off].norm(dim=1), torch.ones(int((~off).sum())), atol=1e-5)
+    # rows with a condition get their own image's embedding or one of their own captions' embeddings
+    img_rows = torch.isclose(e[~off][:, None], cond["image"][None]).all(-1).any(1)
+    assert img_rows.any() and (~img_rows).any()
+    assert train_gpt.sample_batch(c, ds, codes, tc, torch.Generator().manual_seed(0), "cpu")[2] is None
+
+
+def test_a_conditioned_gpt_can_start_from_an_unconditioned_checkpoint(tiny_data, tiny_cfg):
+    from training.data import Dataset
+    from training.models.gpt import GPT, forward_stream
+
+    train_vqvae.train(tiny_cfg, tiny_data, log=quiet)
+    train_clip.train(tiny_cfg, tiny_data, log=quiet)
+    plain = {**tiny_cfg, "gpt": {k: v for k, v in tiny_cfg["gpt"].items() if k != "cond"},
+             "run_dir": str(common.run_dir(tiny_cfg).parent / "plain")}
+    for f in ("vqvae.pt", "clip.pt"):
+        (common.run_dir(plain) / f).write_bytes((common.run_dir(tiny_cfg) / f).read_bytes())
+    base_path = train_gpt.train(plain, tiny_data, log=quiet)
+    ds = Dataset(**tiny_data)
+    base = GPT(train_gpt.model_config(plain, ds)).eval()
+    base.load_state_dict(common.load_checkpoint(base_path)["model"])
+    m = GPT(train_gpt.model_config(tiny_cfg, ds)).eval()
+    train_gpt.init_from_checkpoint(m, base_path, quiet)
+    tokens, _ = forward_stream(m.c, ds.cap_ids[:3], torch.randint(0, m.c.codebook_size, (3, 64)))
+    with torch.no_grad():
+        assert torch.allclose(m(tokens, cond=torch.randn(3, 32))[0], base(tokens)[0], atol=1e-6)
+    bigger = GPT(train_gpt.model_config({**tiny_cfg, "gpt": {**tiny_cfg["gpt"], "d_model": 64}}, ds))
+    with pytest.raises((ValueError, RuntimeError)):
+        train_gpt.init_from_checkpoint(bigger, base_path, quiet)
+    # a fresh run started from it says so in its log
+    lines = []
+    train_gpt.train(tiny_cfg, tiny_data, log=lines.append, init_from=base_path)
+    assert any("initialised from" in ln for ln in lines)
