@@ -6,6 +6,10 @@ trainer's synthetic test export (coloured shapes, training/tests/fixture.py), in
 under training/ changes. Run from the repository root with Debian's Python:
 
     OMP_NUM_THREADS=1 /usr/bin/python3 packages/model/scripts/make-tiny-bundle.py [--out DIR]
+    OMP_NUM_THREADS=1 /usr/bin/python3 packages/model/scripts/make-tiny-bundle.py --format2
+
+The tiny config conditions its GPT on CLIP embeddings (bundle format 3); `--format2` drops that and writes the
+format-2 fixture (test/fixtures/tiny-bundle-format2) that keeps the runtime's format-2 path tested.
 """
 
 from __future__ import annotations
@@ -44,8 +48,11 @@ def format_json_like_prettier(out: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default=str(ROOT / "packages" / "model" / "test" / "fixtures" / "tiny-bundle"))
+    ap.add_argument("--out", help="default test/fixtures/tiny-bundle, or tiny-bundle-format2 with --format2")
+    ap.add_argument("--format2", action="store_true", help="an unconditioned GPT: a format-2 bundle")
     a = ap.parse_args()
+    fixtures = ROOT / "packages" / "model" / "test" / "fixtures"
+    a.out = a.out or str(fixtures / ("tiny-bundle-format2" if a.format2 else "tiny-bundle"))
     common.setup_threads()
     common.seed_everything(0)
     out = Path(a.out)
@@ -53,6 +60,8 @@ def main() -> None:
         tmp_path = Path(tmp)
         export, images = write_fixture(tmp_path / "export")
         cfg = common.load_config("tiny")
+        if a.format2:
+            cfg["gpt"].pop("cond", None)
         cfg["run_dir"] = str(tmp_path / "run")
         dc = pipeline.data_config(cfg, str(export), str(images), None)
         staging = tmp_path / "bundle"

@@ -3,6 +3,9 @@
 // sampling, partial images while decoding, cancellation between steps, and CLIP reranking (best-of-N, as in
 // DALL-E). The caption prefix is the same for every candidate, so it runs once at B = 2 (caption, empty
 // caption) and its cache is fanned out to all rows: the same maths, (L + 2) × (B − 2) fewer row-steps.
+// A format-3 bundle also conditions the GPT on the caption's CLIP text embedding (the common latent space):
+// it is computed once, fed to the caption row at position 0 (the empty-caption row gets zeros), and reused
+// for reranking.
 import type { ModelCard } from "./bundle/card";
 import { CancelledError, ModelOptionError } from "./errors";
 import { tensorDataToImage, type RgbaImage } from "./image";
@@ -77,8 +80,10 @@ export interface GenerationEngine {
   readonly step: StepSession;
   /** codes `[count × G²]` → images NCHW float32 `[count, 3, R, R]`. */
   decode(codes: Int32Array, count: number): Promise<Float32Array>;
-  /** Cosine similarity of each image (NCHW float32) to the caption ids. */
-  score(images: Float32Array, count: number, captionIds: Int32Array): Promise<Float32Array>;
+  /** The caption's CLIP text embedding (unit vector, `card.clip.embed_dim`). */
+  embedCaption(captionIds: Int32Array): Promise<Float32Array>;
+  /** Cosine similarity of each image (NCHW float32) to a CLIP text embedding. */
+  score(images: Float32Array, count: number, text: Float32Array): Promise<Float32Array>;
 }
 
 interface Settings {
@@ -135,13 +140,16 @@ export async function runGeneration(
   captionIds: Int32Array,
   options: GenerateOptions,
 ): Promise<Generation> {
-  const run = new GenerationRun(engine, generateSettings(engine.card, options), options);
+  const settings = generateSettings(engine.card, options);
+  const run = new GenerationRun(engine, settings, options);
+  let text: Float32Array | undefined;
   try {
-    await run.imageTokens(await run.prefix(captionIds));
+    if (engine.card.gpt.cond || settings.rerank) text = await engine.embedCaption(captionIds);
+    await run.imageTokens(await run.prefix(captionIds, text));
   } finally {
-    run.dispose();
+    run.dispose(); // frees the KV cache before decoding and ranking
   }
-  return run.finish(caption, captionIds);
+  return run.finish(caption, text);
 }
 
 /** The state of one generation: the batched stream, the per-candidate RNG streams and the codes so far. */
@@ -169,11 +177,19 @@ class GenerationRun {
   /**
    * Runs [<|bot|>, caption ids, <|boi|>] for the caption row and (guided) the empty-caption row, then fans the
    * cache out: candidate rows copy the caption row, their unconditional twins the empty-caption row.
+   * A format-3 model gets the caption's CLIP embedding `clipText` at position 0 (the empty caption: zeros).
    * Returns the logits of the last prefix step (batch 2 or 1).
    */
-  async prefix(captionIds: Int32Array): Promise<Float32Array> {
+  async prefix(captionIds: Int32Array, clipText?: Float32Array): Promise<Float32Array> {
     const { gpt, text } = this.engine.card;
     const L = text.captionLen;
+    let cond: Float32Array | undefined;
+    if (gpt.cond) {
+      if (clipText?.length !== gpt.cond.dim)
+        throw new ModelOptionError("clipText", clipText?.length, `${gpt.cond.dim} values`);
+      cond = new Float32Array(this.stream.batch * gpt.cond.dim);
+      cond.set(clipText); // row 0: the caption; row 1 (guided): the empty caption, no condition
+    }
     let logits: Float32Array = new Float32Array(0);
     for (let pos = 0; pos < L + 2; pos++) {
       this.checkCancel();
@@ -182,6 +198,7 @@ class GenerationRun {
         pos === 0 ? gpt.bot : pos === L + 1 ? gpt.boi : inner(ids);
       logits = await this.stream.step(
         this.s.guided ? [token(captionIds), token(undefined)] : [token(captionIds)],
+        pos === 0 ? cond : undefined,
       );
       this.report("prefix", 0);
     }
@@ -213,7 +230,7 @@ class GenerationRun {
   }
 
   /** Decodes, optionally reranks with CLIP, and returns the candidates (best first when reranked). */
-  async finish(caption: string, captionIds: Int32Array): Promise<Generation> {
+  async finish(caption: string, clipText: Float32Array | undefined): Promise<Generation> {
     const { count, rerank, seed } = this.s;
     this.checkCancel();
     this.report("decode", this.G2);
@@ -221,7 +238,7 @@ class GenerationRun {
     let scores: Float32Array | undefined;
     if (rerank) {
       this.report("rank", this.G2);
-      scores = await this.engine.score(pixels, count, captionIds);
+      scores = await this.engine.score(pixels, count, clipText as Float32Array);
     }
     const candidates: Candidate[] = Array.from({ length: count }, (_, index) => ({
       index,

@@ -77,10 +77,10 @@ export function createGenerationEngine(card: ModelCard, sessions: GenerationSess
     card,
     step: sessions.step,
     decode: (codes, count) => decodeCodes(sessions.decoder, card, codes, count),
-    score: async (pixels, count, ids) => {
-      const [text] = await embedIds(sessions.clipText, card, [ids]);
+    embedCaption: async (ids) => (await embedIds(sessions.clipText, card, [ids]))[0] as Float32Array,
+    score: async (pixels, count, text) => {
       const images = await embedPixels(sessions.clipImage, card, pixels, count);
-      return Float32Array.from(images, (image) => dot(image, text as Float32Array));
+      return Float32Array.from(images, (image) => dot(image, text));
     },
   };
 }

@@ -4,7 +4,8 @@
 //
 // The cache is one key and one value tensor per layer, keys stored transposed (`k_cache_i` [B,NH,HD,T],
 // `v_cache_i` [B,NH,T,HD]; bundle format 2), so the graph writes a slot with one Where and never copies or
-// transposes a whole cache.
+// transposes a whole cache. A format-3 step graph also takes `cond` [B, E], the prompt's CLIP text embedding,
+// which it reads at position 0 only: the stream feeds it there and zeros everywhere else.
 import { disposeTensor, floatTensor, int64Tensor, readFloats, type Tensor } from "./backend";
 import type { ModelCard } from "./bundle/card";
 
@@ -43,6 +44,7 @@ export class KvStream {
   steps = 0;
   private readonly slots: CacheSlot[];
   private caches: Tensor[];
+  private zeroCond: Float32Array | undefined;
 
   constructor(
     private readonly session: StepSession,
@@ -53,10 +55,20 @@ export class KvStream {
     this.caches = this.slots.map((s) => floatTensor(new Float32Array(product(s.dims(batch))), s.dims(batch)));
   }
 
-  /** Feeds one token per row at the current position; returns the logits `[batch × vocab]`. */
-  async step(tokens: ArrayLike<number>): Promise<Float32Array> {
+  /**
+   * Feeds one token per row at the current position; returns the logits `[batch × vocab]`. `cond`
+   * (`[batch × card.gpt.cond.dim]`, format 3 only) is the conditioning at position 0; zeros when omitted, which
+   * means "no condition" (the unconditional rows of guidance, captioning).
+   */
+  async step(tokens: ArrayLike<number>, cond?: Float32Array): Promise<Float32Array> {
     if (tokens.length !== this.batch)
       throw new RangeError(`${tokens.length} tokens for a batch of ${this.batch}`);
+    const spec = this.card.gpt.cond;
+    if (cond && !spec) throw new RangeError("this bundle's step graph takes no condition (format 2)");
+    if (cond && this.position !== 0)
+      throw new RangeError(`a condition is read at position 0 only, not at ${this.position}`);
+    if (cond && spec && cond.length !== this.batch * spec.dim)
+      throw new RangeError(`condition of ${cond.length} values for ${this.batch} rows of ${spec.dim}`);
     if (this.position >= this.card.gpt.blockSize) {
       throw new RangeError(
         `position ${this.position} is past the cache (block_size ${this.card.gpt.blockSize})`,
@@ -66,6 +78,7 @@ export class KvStream {
       tokens: int64Tensor(tokens, [this.batch, 1]),
       pos: int64Tensor([this.position], [1]),
     };
+    if (spec) feeds[spec.input] = floatTensor(cond ?? this.zeros(spec.dim), [this.batch, spec.dim]);
     this.slots.forEach((slot, j) => (feeds[slot.input] = this.caches[j] as Tensor));
     const out = await this.session.run(feeds);
     this.caches.forEach(disposeTensor);
@@ -94,6 +107,11 @@ export class KvStream {
     this.caches.forEach(disposeTensor);
     this.batch = rows.length;
     this.caches = gathered;
+  }
+
+  private zeros(dim: number): Float32Array {
+    if (this.zeroCond?.length !== this.batch * dim) this.zeroCond = new Float32Array(this.batch * dim);
+    return this.zeroCond;
   }
 
   /** Frees GPU cache buffers. */

@@ -12,5 +12,8 @@ export const BUNDLE_DIR =
   process.env["COMMONSPACE_TEST_BUNDLE"] ??
   (existsSync(`${DEFAULT_BUNDLE}/card.json`) ? DEFAULT_BUNDLE : TINY_BUNDLE);
 
-/** The tiny fixture, for tests that need a small bundle whatever the default is. */
+/** The tiny fixture (format 3: CLIP-conditioned GPT), for tests that need a small bundle whatever the default is. */
 export const TINY_BUNDLE_DIR = TINY_BUNDLE;
+
+/** The tiny fixture's format-2 twin (no conditioning input), made by `make-tiny-bundle.py --format2`. */
+export const TINY_FORMAT2_DIR = fileURLToPath(new URL("./fixtures/tiny-bundle-format2", import.meta.url));

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { TINY_BUNDLE_DIR } from "../../test/bundle-under-test";
+import { TINY_BUNDLE_DIR, TINY_FORMAT2_DIR } from "../../test/bundle-under-test";
 import { BundleFormatError } from "../errors";
 import { precisionPreference, selectFiles } from "./bundle";
 import { parseCard } from "./card";
@@ -18,14 +18,43 @@ describe("parseCard", () => {
     expect(card.gpt.vocabSize).toBe(card.gpt.imageOffset + card.vq.codebookSize);
     expect(card.gpt.blockSize).toBeGreaterThanOrEqual(1 + card.text.captionLen + 1 + 64);
     expect(card.gpt).toMatchObject({ bot: 1, eot: 2, boi: 3, boc: 4 });
+    expect(card.format).toBe(3);
+    expect(card.gpt.cond).toEqual({ input: "cond", dim: card.clip.embedDim, source: "clip-text" });
+  });
+
+  test("reads a format-2 card: no conditioning input", () => {
+    const plain = JSON.parse(readFileSync(join(TINY_FORMAT2_DIR, "card.json"), "utf8")) as object;
+    const card = parseCard(plain);
+    expect(card.format).toBe(2);
+    expect(card.gpt.cond).toBeUndefined();
   });
 
   test.each([
-    ["another format", { format: "commonspace-bundle/3" }, /card\.format is "commonspace-bundle\/3"/],
+    ["another format", { format: "commonspace-bundle/4" }, /card\.format is "commonspace-bundle\/4"/],
     [
       "format 1 (one stacked KV cache)",
       { format: "commonspace-bundle/1" },
-      /card\.format is "commonspace-bundle\/1", expected commonspace-bundle\/2/,
+      /card\.format is "commonspace-bundle\/1", expected commonspace-bundle\/2 or commonspace-bundle\/3/,
+    ],
+    [
+      "format 3 without its conditioning input",
+      { gpt: { ...tiny["gpt"], cond: undefined } },
+      /card\.gpt\.cond is undefined, expected a JSON object/,
+    ],
+    [
+      "a condition of another size than the CLIP embedding",
+      { gpt: { ...tiny["gpt"], cond: { ...(tiny["gpt"]!["cond"] as object), dim: 7 } } },
+      /card\.gpt\.cond\.dim is 7, expected card\.clip\.embed_dim/,
+    ],
+    [
+      "a condition from an unknown source",
+      { gpt: { ...tiny["gpt"], cond: { ...(tiny["gpt"]!["cond"] as object), source: "clip-image" } } },
+      /card\.gpt\.cond\.source is "clip-image"/,
+    ],
+    [
+      "a format-2 card with a conditioning input",
+      { format: "commonspace-bundle/2" },
+      /card\.gpt\.cond is "present", expected absent in commonspace-bundle\/2/,
     ],
     [
       "a block size too small for the streams",

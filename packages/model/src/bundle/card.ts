@@ -5,10 +5,24 @@ import type { JsonValue } from "./canonical-json";
 import type { Precision } from "./manifest";
 
 /**
- * `format` of every bundle this runtime understands. Format 2 (per-layer KV caches, keys transposed;
- * docs/bundle-format.md §3, §6) replaced format 1 (one stacked cache) before any release; format 1 is refused.
+ * `format` of every bundle this runtime understands (docs/bundle-format.md §3, §6). Format 2: per-layer KV
+ * caches, keys transposed. Format 3: the same, plus a `cond` input of the step graph that takes the prompt's CLIP
+ * text embedding at position 0 (`card.gpt.cond`). Format 1 (one stacked cache) was replaced before any release
+ * and is refused.
  */
-export const BUNDLE_FORMAT = "commonspace-bundle/2";
+export const BUNDLE_FORMATS = ["commonspace-bundle/2", "commonspace-bundle/3"] as const;
+/** The newest format: what the trainer writes for a conditioned GPT. */
+export const BUNDLE_FORMAT = "commonspace-bundle/3";
+
+/** The step graph's conditioning input (format 3): a CLIP text embedding, read at position 0 only. */
+export interface GptCondition {
+  /** Input name in the step graph. */
+  readonly input: string;
+  /** Its size: the CLIP embedding size. */
+  readonly dim: number;
+  /** Where it comes from: the prompt's `clip-text` embedding (zeros for none). */
+  readonly source: "clip-text";
+}
 
 /** A file listed in the card. */
 export interface CardFile {
@@ -23,6 +37,8 @@ export interface CardFile {
 export interface ModelCard {
   readonly name: string;
   readonly version: string;
+  /** 2 or 3 (see BUNDLE_FORMATS). */
+  readonly format: number;
   readonly files: readonly CardFile[];
   /** VQ-VAE: image side `res`, code grid side `grid`, codebook size. */
   readonly vq: { readonly res: number; readonly grid: number; readonly codebookSize: number };
@@ -40,6 +56,8 @@ export interface ModelCard {
     readonly eot: number;
     readonly boi: number;
     readonly boc: number;
+    /** Format 3: the conditioning input the step graph takes; undefined in format 2. */
+    readonly cond?: GptCondition;
   };
   readonly clip: { readonly embedDim: number; readonly logitScale: number };
   /** The trainer's recommended sampling settings. */
@@ -59,8 +77,10 @@ export function parseCard(input: string | unknown): ModelCard {
     }
   }
   const card = section(json, "card");
-  if (card["format"] !== BUNDLE_FORMAT)
-    throw new BundleFormatError("card.format", card["format"], BUNDLE_FORMAT);
+  const format = BUNDLE_FORMATS.indexOf(card["format"] as (typeof BUNDLE_FORMATS)[number]);
+  if (format < 0) throw new BundleFormatError("card.format", card["format"], BUNDLE_FORMATS.join(" or "));
+  if (format === 0 && card["gpt"] !== null && typeof card["gpt"] === "object" && "cond" in card["gpt"])
+    throw new BundleFormatError("card.gpt.cond", "present", `absent in ${BUNDLE_FORMATS[0]}`);
   const vq = section(card["vq"], "card.vq");
   const text = section(card["text"], "card.text");
   const gpt = section(card["gpt"], "card.gpt");
@@ -82,6 +102,7 @@ export function parseCard(input: string | unknown): ModelCard {
   const parsed: ModelCard = {
     name: String(card["name"] ?? "unnamed"),
     version: String(card["version"] ?? "unversioned"),
+    format: format + 2,
     files: Array.isArray(card["files"]) ? (card["files"] as CardFile[]) : [],
     vq: {
       res: int(vq, "res", "card.vq"),
@@ -105,6 +126,9 @@ export function parseCard(input: string | unknown): ModelCard {
       eot: int(gpt, "eot", "card.gpt", 0),
       boi: int(gpt, "boi", "card.gpt", 0),
       boc: int(gpt, "boc", "card.gpt", 0),
+      ...(format === 1 && {
+        cond: condition(section(gpt["cond"], "card.gpt.cond"), int(clip, "embed_dim", "card.clip")),
+      }),
     },
     clip: {
       embedDim: int(clip, "embed_dim", "card.clip"),
@@ -119,6 +143,17 @@ export function parseCard(input: string | unknown): ModelCard {
   };
   checkConsistency(parsed);
   return parsed;
+}
+
+function condition(cond: Record<string, unknown>, embedDim: number): GptCondition {
+  const { input, dim, source, position } = cond;
+  if (typeof input !== "string" || input === "")
+    throw new BundleFormatError("card.gpt.cond.input", input, "an input name");
+  if (dim !== embedDim)
+    throw new BundleFormatError("card.gpt.cond.dim", dim, `card.clip.embed_dim (${embedDim})`);
+  if (source !== "clip-text") throw new BundleFormatError("card.gpt.cond.source", source, `"clip-text"`);
+  if (position !== 0) throw new BundleFormatError("card.gpt.cond.position", position, "0");
+  return { input, dim, source };
 }
 
 function checkConsistency(c: ModelCard): void {
