@@ -62,9 +62,10 @@ def record_stage(cfg: dict, stage: str, seconds: float) -> None:
 
 
 def run(cfg: dict, dc: DataConfig | None, stages: list[str], minutes: dict, resume: bool, out: Path, log,
-        cache_dir: Path = CACHE, tokenizer=None, prebuilt: dict | None = None) -> None:
+        cache_dir: Path = CACHE, tokenizer=None, prebuilt: dict | None = None, gpt_init: Path | None = None) -> None:
     """Run `stages` in order. `prebuilt` = {"images", "captions"} cache paths skips building them (GPU machine);
-    `tokenizer`: None trains one; a tokenizer.json path reuses it; tests pass a tokenize.FallbackTokenizer."""
+    `tokenizer`: None trains one; a tokenizer.json path reuses it; tests pass a tokenize.FallbackTokenizer;
+    `gpt_init`: a fresh GPT stage starts from this checkpoint's weights (train_gpt.init_from_checkpoint)."""
     data = dict(prebuilt) if prebuilt else {"images": build_image_cache(dc, cache_dir, log=log)}
     for stage in stages:
         t0 = time.time()
@@ -72,7 +73,8 @@ def run(cfg: dict, dc: DataConfig | None, stages: list[str], minutes: dict, resu
             data["captions"] = build_caption_cache(dc, cache_dir, tokenizer, log=log)
         if stage in ("vqvae", "clip", "gpt"):
             mod = importlib.import_module(f".train_{stage}", __package__)
-            mod.train(cfg, data, minutes.get(stage), resume, log)
+            extra = {"init_from": gpt_init} if stage == "gpt" and gpt_init else {}
+            mod.train(cfg, data, minutes.get(stage), resume, log, **extra)
         elif stage == "eval":
             importlib.import_module(".evaluate", __package__).run(cfg, data, out, log)
         elif stage == "export":
@@ -94,6 +96,8 @@ def main():
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--tokenizer", help="reuse this tokenizer.json instead of training one (e.g. models/default/"
                     "tokenizer.json when continuing that bundle's checkpoints: their ids must not move)")
+    ap.add_argument("--gpt-init-from", help="start a fresh GPT stage from this GPT checkpoint (e.g. an unconditioned "
+                    "prior, to add CLIP conditioning by fine-tuning; see README)")
     a = ap.parse_args()
     common.setup_threads()
     cfg = common.load_config(a.config)
@@ -109,7 +113,8 @@ def main():
         prebuilt = {"images": images, "captions": captions}
     run(cfg, None if prebuilt else data_config(cfg, a.export, a.images, a.base_url), stages,
         parse_minutes(a.minutes), a.resume, Path(a.out), log, prebuilt=prebuilt,
-        tokenizer=Path(a.tokenizer) if a.tokenizer else None)
+        tokenizer=Path(a.tokenizer) if a.tokenizer else None,
+        gpt_init=Path(a.gpt_init_from) if a.gpt_init_from else None)
 
 
 if __name__ == "__main__":
