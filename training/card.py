@@ -40,8 +40,10 @@ def training_summary(cfg: dict) -> dict:
         if p.exists():
             ck = common.load_checkpoint(p)
             steps[stage], minutes[stage] = ck["step"], round(ck["spent_s"] / 60, 1)
+    init = run / "gpt-init.json"  # the GPT stage started from another GPT's weights (train_gpt --init-from)
     return {"hardware": t.get("hardware"), "torch": t.get("torch"), "train_minutes": minutes, "steps": steps,
-            "stage_wall_minutes": {k: round(v / 60, 1) for k, v in t.items() if isinstance(v, float)}}
+            "stage_wall_minutes": {k: round(v / 60, 1) for k, v in t.items() if isinstance(v, float)},
+            **({"gpt_initialised_from": json.loads(init.read_text())} if init.exists() else {})}
 
 
 def write_card(cfg: dict, ds, vq, clip, gpt, files: list[dict], out: Path, log=print) -> dict:
@@ -108,6 +110,19 @@ def licence_summary(data: dict) -> str:
     return text
 
 
+def cond_text(card: dict) -> str:
+    if "cond" not in card["gpt"]:
+        return ""
+    return (" The GPT is conditioned on the common latent space: the prompt's CLIP text embedding enters at its first"
+            " position (bundle format 3).")
+
+
+def init_text(t: dict) -> str:
+    i = t.get("gpt_initialised_from")
+    return "" if not i else (f" The GPT stage started from the weights of `{i['from']}` ({i['steps']} steps,"
+                             f" {i['minutes']} min), so the GPT trained {i['minutes']} + the minutes above in all.")
+
+
 def readme(card: dict) -> str:
     m, d, t = card["metrics"], card["data"], card["training"]
 
@@ -124,7 +139,7 @@ dataset: a VQ-VAE image tokenizer ({card['params']['vqvae'] / 1e6:.2f} M params;
 {card['vq']['res']}x{card['vq']['res']} RGB -> {card['vq']['grid']}x{card['vq']['grid']} codes of \
 {card['vq']['codebook_size']}), a CLIP dual encoder ({card['params']['clip'] / 1e6:.2f} M) and a GPT prior \
 ({card['params']['gpt'] / 1e6:.2f} M, {card['gpt']['n_layer']} layers, d={card['gpt']['d_model']}) that generates \
-images from text and captions images. File formats: `docs/bundle-format.md`.
+images from text and captions images.{cond_text(card)} File formats: `docs/bundle-format.md`.
 
 ## Data
 {d['images']} images of {d['concepts']} concepts from {', '.join(d['sources'])}; {d['captions']} caption variants,
@@ -156,7 +171,7 @@ A CLIP recall hit is any image of the query's concept (styles of one concept sha
 the first image is the one used for the R-precision (rerank off), then three more samples, then the real image.
 
 ## Training
-Hardware: {t['hardware']}; torch {t['torch']}. Minutes per stage: {t['train_minutes']}; steps: {t['steps']}.
+Hardware: {t['hardware']}; torch {t['torch']}. Minutes per stage: {t['train_minutes']}; steps: {t['steps']}.{init_text(t)}
 
 ## Licence
 {card['licence']}

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import common
 
 STAGES = ("vqvae", "clip", "gpt")
-SIDE_FILES = ("metrics.json", "timings.json", "notes.json")
+SIDE_FILES = ("metrics.json", "timings.json", "notes.json", "gpt-init.json")
 
 
 def save(cfg: dict, dest: Path) -> list[Path]:

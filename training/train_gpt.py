@@ -12,6 +12,7 @@ caption's text embedding (zeros when the caption is dropped and on reverse rows)
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import torch
@@ -117,16 +118,18 @@ def sample_batch(c: GPTConfig, ds: Dataset, codes: torch.Tensor, tc: dict, gen: 
     return tokens[:, :-1].to(device), targets.to(device), e.to(device)
 
 
-def init_from_checkpoint(model: GPT, path: Path, log=print) -> None:
+def init_from_checkpoint(model: GPT, path: Path, log=print) -> dict:
     """Start from another GPT checkpoint of the same shape (e.g. an unconditioned prior): every weight it has is
-    loaded; a conditioning projection it lacks starts at zero, so the model starts as exactly that prior."""
-    state = common.load_checkpoint(path)["model"]
-    missing, unexpected = model.load_state_dict(state, strict=False)
+    loaded; a conditioning projection it lacks starts at zero, so the model starts as exactly that prior.
+    Returns what the card records of it: {"from", "steps", "minutes"}."""
+    ck = common.load_checkpoint(path)
+    missing, unexpected = model.load_state_dict(ck["model"], strict=False)
     if unexpected or any(k != "cond_proj.weight" for k in missing):
         raise ValueError(f"{path} does not fit this GPT: missing {missing}, unexpected {unexpected}")
     if missing:
         torch.nn.init.zeros_(model.cond_proj.weight)
     log(f"gpt: initialised from {path}" + (" (conditioning projection at zero)" if missing else ""))
+    return {"from": Path(path).name, "steps": int(ck["step"]), "minutes": round(ck["spent_s"] / 60, 1)}
 
 
 def train(cfg: dict, data: dict, minutes: float | None = None, resume: bool = False, log=print,
@@ -142,7 +145,8 @@ def train(cfg: dict, data: dict, minutes: float | None = None, resume: bool = Fa
     common.seed_everything(cfg.get("seed", 0) + 2)  # again: computing the codes may or may not consume RNG
     model = GPT(model_config(cfg, ds)).to(device)
     if init_from is not None and not (resume and (common.run_dir(cfg) / "gpt.pt").exists()):
-        init_from_checkpoint(model, Path(init_from), log)
+        info = init_from_checkpoint(model, Path(init_from), log)
+        (common.run_dir(cfg) / "gpt-init.json").write_text(json.dumps(info, indent=2))  # for the card
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and n != "pos"]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2 or n == "pos"]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": tc.get("weight_decay", 0.1)},

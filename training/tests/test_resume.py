@@ -97,3 +97,7 @@ def test_a_conditioned_gpt_can_start_from_an_unconditioned_checkpoint(tiny_data,
     lines = []
     train_gpt.train(tiny_cfg, tiny_data, log=lines.append, init_from=base_path)
     assert any("initialised from" in ln for ln in lines)
+    from training import card
+
+    recorded = card.training_summary(tiny_cfg)["gpt_initialised_from"]
+    assert recorded == {"from": "gpt.pt", "steps": 30, "minutes": recorded["minutes"]}
