@@ -1,9 +1,17 @@
 // Vite configuration for the web app. `npm run dev` (scripts/dev.mjs) overrides host and port on the command line.
 import { sveltekit } from "@sveltejs/kit/vite";
-import { defineConfig } from "vite";
+import { defineConfig, searchForWorkspaceRoot } from "vite";
 
 export default defineConfig({
   plugins: [sveltekit()],
-  server: { host: "127.0.0.1", port: 5173, strictPort: true },
+  server: {
+    host: "127.0.0.1",
+    port: 5173,
+    strictPort: true,
+    // The dev server serves onnxruntime-web's .wasm files from where npm put them: packages/model has its own
+    // copy (packages/model/node_modules/onnxruntime-web, pinned apart from the tokenizer's), which SvelteKit's
+    // default allow list (the app and the root node_modules) refuses with 403. The production build copies them.
+    fs: { allow: [searchForWorkspaceRoot(process.cwd())] },
+  },
   preview: { host: "127.0.0.1", port: 4173, strictPort: true },
 });
