@@ -7,18 +7,26 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { ViteDevServer } from "vite";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { freePort } from "./support/free-port";
 import { REPO_ROOT, WEB_DIR } from "./support/paths";
 
-let server: ViteDevServer;
+/** The part of Vite's API this test uses (vite is apps/web's dependency, so its types are not visible here). */
+interface DevServer {
+  listen(): Promise<unknown>;
+  close(): Promise<void>;
+}
+interface ViteApi {
+  createServer(config: Record<string, unknown>): Promise<DevServer>;
+}
+
+let server: DevServer;
 let base: string;
 
 /** The web app's own Vite (apps/web's dependency, not hoisted to the root). */
-async function webVite(): Promise<typeof import("vite")> {
+async function webVite(): Promise<ViteApi> {
   const dir = dirname(createRequire(join(WEB_DIR, "package.json")).resolve("vite/package.json"));
-  return (await import(pathToFileURL(join(dir, "dist", "node", "index.js")).href)) as typeof import("vite");
+  return (await import(pathToFileURL(join(dir, "dist", "node", "index.js")).href)) as ViteApi;
 }
 
 beforeAll(async () => {
