@@ -122,6 +122,18 @@ def load_checkpoint(path: Path, device: torch.device | str = "cpu") -> dict:
     return torch.load(path, map_location=device, weights_only=False)  # our own files: RNG states are pickled
 
 
+def cached(path: Path, tag, compute):
+    """`compute()`'s value, kept in `path` with `tag` (what it was computed from, e.g. a checkpoint's step) and
+    recomputed when the stored tag differs."""
+    if path.exists():
+        saved = torch.load(path, weights_only=False)
+        if saved.get("tag") == tag and "value" in saved:
+            return saved["value"]
+    value = compute()
+    torch.save({"tag": tag, "value": value}, path)
+    return value
+
+
 def fp32_state(model: torch.nn.Module) -> dict:
     return {k: v.detach().float().cpu().clone() if v.is_floating_point() else v.detach().cpu().clone()
             for k, v in model.state_dict().items()}

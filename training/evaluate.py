@@ -21,7 +21,7 @@ from . import common
 from .data import Dataset
 from .models.clip import CLIP
 from .models.gpt import GPT, caption_logprob, generate_codes
-from .train_clip import model_config as clip_config
+from .train_clip import embed, load_clip
 from .train_gpt import load_vqvae, model_config as gpt_config
 from .train_vqvae import evaluate as vq_evaluate
 
@@ -31,13 +31,9 @@ SHOWCASE = ["grinning face", "red heart", "red apple", "banana", "flag france", 
 
 
 def load_models(cfg: dict, ds: Dataset, device):
-    run = common.run_dir(cfg)
-    vq = load_vqvae(cfg, device)
-    clip = CLIP(clip_config(cfg, ds))
-    clip.load_state_dict(common.load_checkpoint(run / "clip.pt")["model"])
     gpt = GPT(gpt_config(cfg, ds))
-    gpt.load_state_dict(common.load_checkpoint(run / "gpt.pt")["model"])
-    return vq, clip.to(device).eval(), gpt.to(device).eval()
+    gpt.load_state_dict(common.load_checkpoint(common.run_dir(cfg) / "gpt.pt")["model"])
+    return load_vqvae(cfg, device), load_clip(cfg, ds, device), gpt.to(device).eval()
 
 
 def one_per_concept(ds: Dataset, idx: torch.Tensor) -> torch.Tensor:
@@ -48,16 +44,6 @@ def one_per_concept(ds: Dataset, idx: torch.Tensor) -> torch.Tensor:
         if c not in seen:
             seen.add(c), keep.append(i)
     return torch.tensor(keep, dtype=torch.long)
-
-
-@torch.no_grad()
-def embed(clip: CLIP, ds: Dataset, images: torch.Tensor | None = None, ids: torch.Tensor | None = None, device="cpu"):
-    out = []
-    src = images if images is not None else ids
-    for s in range(0, len(src), 256):
-        chunk = src[s : s + 256].to(device)
-        out.append((clip.image(chunk) if images is not None else clip.text(chunk)).cpu())
-    return torch.cat(out)
 
 
 def recall_at(sim: torch.Tensor, hit: torch.Tensor, ks=(1, 5, 10)) -> dict:
@@ -108,8 +94,8 @@ def run(cfg: dict, data: dict, out: Path, log=print, device=None) -> dict:
 
     # CLIP retrieval among all held-out images; a hit is any image of the query's concept (styles share captions)
     held = ds.heldout_idx
-    img_emb = embed(clip, ds, images=ds.images[held].float() / 255, device=device)
-    txt_emb = embed(clip, ds, ids=ds.cap_ids[ds.canonical[held]], device=device)
+    img_emb = embed(clip, images=ds.images[held].float() / 255, device=device)
+    txt_emb = embed(clip, ids=ds.cap_ids[ds.canonical[held]], device=device)
     same = ds.image_concept[held][:, None] == ds.image_concept[held][None, :]
     t2i, i2t = recall_at(txt_emb @ img_emb.t(), same), recall_at(img_emb @ txt_emb.t(), same)
     for k in (1, 5, 10):
@@ -120,18 +106,18 @@ def run(cfg: dict, data: dict, out: Path, log=print, device=None) -> dict:
     q = one_per_concept(ds, held)[: ec.get("gen_samples", 1000)]
     ids = ds.cap_ids[ds.canonical[q]]
     others = distractors(len(q), min(k_rival, len(q) - 1))
-    q_txt = embed(clip, ds, ids=ids, device=device)
-    m["real_r_precision"] = r_precision(embed(clip, ds, images=ds.images[q].float() / 255, device=device), q_txt,
+    q_txt = embed(clip, ids=ids, device=device)
+    m["real_r_precision"] = r_precision(embed(clip, images=ds.images[q].float() / 255, device=device), q_txt,
                                         others)
     cond = q_txt if gpt.cond_proj is not None else None  # the runtime conditions on the prompt's CLIP embedding
     gen_imgs = generate_images(gpt, vq, ids, ec, cfg.get("seed", 0), device, cond=cond)
-    m["gen_r_precision"] = r_precision(embed(clip, ds, images=gen_imgs, device=device), q_txt, others)
+    m["gen_r_precision"] = r_precision(embed(clip, images=gen_imgs, device=device), q_txt, others)
     if cfg.get("int8_weights"):  # the same measure, same seed, with the GPT's weights as an int8 bundle file has them
         from .export import round_to_int8_
 
         gpt8 = round_to_int8_(copy.deepcopy(gpt).cpu()).to(device).eval()
         imgs8 = generate_images(gpt8, vq, ids, ec, cfg.get("seed", 0), device, cond=cond)
-        m["gen_r_precision_int8_weights"] = r_precision(embed(clip, ds, images=imgs8, device=device), q_txt, others)
+        m["gen_r_precision_int8_weights"] = r_precision(embed(clip, images=imgs8, device=device), q_txt, others)
         del gpt8
     m["r_precision_queries"], m["r_precision_candidates"] = len(q), others.shape[1] + 1
     m["gen_over_real"] = m["gen_r_precision"] / max(m["real_r_precision"], 1e-9)

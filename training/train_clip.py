@@ -21,6 +21,28 @@ def model_config(cfg: dict, ds: Dataset) -> CLIPConfig:
                       caption_len=ds.caption_len, pad_id=ds.pad_id, res=cfg["data"]["res"])
 
 
+def load_clip(cfg: dict, ds: Dataset, device) -> CLIP:
+    """The trained CLIP of the run (`<run>/clip.pt`), in eval mode on `device`."""
+    clip = CLIP(model_config(cfg, ds))
+    clip.load_state_dict(common.load_checkpoint(common.run_dir(cfg) / "clip.pt")["model"])
+    return clip.to(device).eval()
+
+
+@torch.no_grad()
+def embed(clip: CLIP, images: torch.Tensor | None = None, ids: torch.Tensor | None = None, device="cpu",
+          chunk: int = 256) -> torch.Tensor:
+    """Unit CLIP embeddings (on CPU) of images (float in [0, 1], or uint8) or of caption id rows, in chunks."""
+    out = []
+    src = images if images is not None else ids
+    for s in range(0, len(src), chunk):
+        part = src[s : s + chunk].to(device)
+        if images is None:
+            out.append(clip.text(part).cpu())
+        else:
+            out.append(clip.image(part.float() / 255 if part.dtype == torch.uint8 else part).cpu())
+    return torch.cat(out)
+
+
 def sample_batch(ds: Dataset, idx_pool: torch.Tensor, n: int, gen: torch.Generator, device):
     """n distinct images with one random caption variant and one negative each (when they have one)."""
     pick = idx_pool[torch.randperm(len(idx_pool), generator=gen)[:n]]

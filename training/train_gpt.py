@@ -20,9 +20,8 @@ import torch
 from . import common
 from .data import Dataset
 from .models.gpt import GPT, GPTConfig, forward_stream, reverse_stream
-from .models.clip import CLIP
 from .models.vqvae import VQVAE
-from .train_clip import model_config as clip_model_config
+from .train_clip import embed, load_clip
 from .train_vqvae import model_config as vq_model_config
 
 COND_SOURCES = ("clip",)
@@ -57,42 +56,30 @@ def load_vqvae(cfg: dict, device) -> VQVAE:
 @torch.no_grad()
 def image_codes(cfg: dict, ds: Dataset, device, log=print) -> torch.Tensor:
     """(N, G*G) int64 VQ codes of every cached image, cached per VQ checkpoint in `<run>/codes.pt`."""
-    vq_ck = common.load_checkpoint(common.run_dir(cfg) / "vqvae.pt")
-    path = common.run_dir(cfg) / "codes.pt"
-    tag = (vq_ck["step"], len(ds.images))
-    if path.exists():
-        saved = torch.load(path, weights_only=False)
-        if saved["tag"] == tag:
-            return saved["codes"]
-    vq = load_vqvae(cfg, device)
-    codes = torch.cat([vq.encode(ds.float_images(torch.arange(s, min(s + 512, len(ds.images))), device)).flatten(1).cpu()
-                       for s in range(0, len(ds.images), 512)])
-    torch.save({"tag": tag, "codes": codes}, path)
-    log(f"gpt: encoded {len(codes)} images to {codes.shape[1]} codes each")
-    return codes
+    def encode():
+        vq = load_vqvae(cfg, device)
+        codes = torch.cat([vq.encode(ds.float_images(torch.arange(s, min(s + 512, len(ds.images))), device))
+                           .flatten(1).cpu() for s in range(0, len(ds.images), 512)])
+        log(f"gpt: encoded {len(codes)} images to {codes.shape[1]} codes each")
+        return codes
+
+    step = common.load_checkpoint(common.run_dir(cfg) / "vqvae.pt")["step"]
+    return common.cached(common.run_dir(cfg) / "codes.pt", (step, len(ds.images)), encode)
 
 
 @torch.no_grad()
 def cond_embeddings(cfg: dict, ds: Dataset, device, log=print) -> dict:
     """{"image": (N, E), "text": (M, E)} unit CLIP embeddings of every cached image and caption, cached per CLIP
     checkpoint in `<run>/cond.pt`."""
-    ck = common.load_checkpoint(common.run_dir(cfg) / "clip.pt")
-    path = common.run_dir(cfg) / "cond.pt"
-    tag = (ck["step"], len(ds.images), len(ds.cap_ids))
-    if path.exists():
-        saved = torch.load(path, weights_only=False)
-        if saved["tag"] == tag:
-            return saved
-    clip = CLIP(clip_model_config(cfg, ds))
-    clip.load_state_dict(ck["model"])
-    clip = clip.to(device).eval()
-    img = torch.cat([clip.image(ds.float_images(torch.arange(s, min(s + 512, len(ds.images))), device)).cpu()
-                     for s in range(0, len(ds.images), 512)])
-    txt = torch.cat([clip.text(ds.cap_ids[s : s + 1024].to(device)).cpu() for s in range(0, len(ds.cap_ids), 1024)])
-    saved = {"tag": tag, "image": img, "text": txt}
-    torch.save(saved, path)
-    log(f"gpt: CLIP-embedded {len(img)} images and {len(txt)} captions for conditioning")
-    return saved
+    def embed_all():
+        clip = load_clip(cfg, ds, device)
+        out = {"image": embed(clip, images=ds.images, device=device, chunk=512),
+               "text": embed(clip, ids=ds.cap_ids, device=device, chunk=1024)}
+        log(f"gpt: CLIP-embedded {len(out['image'])} images and {len(out['text'])} captions for conditioning")
+        return out
+
+    step = common.load_checkpoint(common.run_dir(cfg) / "clip.pt")["step"]
+    return common.cached(common.run_dir(cfg) / "cond.pt", (step, len(ds.images), len(ds.cap_ids)), embed_all)
 
 
 def sample_batch(c: GPTConfig, ds: Dataset, codes: torch.Tensor, tc: dict, gen: torch.Generator, device,
@@ -144,9 +131,6 @@ def train(cfg: dict, data: dict, minutes: float | None = None, resume: bool = Fa
     cond = cond_embeddings(cfg, ds, device, log) if cond_dim(cfg) else None
     common.seed_everything(cfg.get("seed", 0) + 2)  # again: computing the codes may or may not consume RNG
     model = GPT(model_config(cfg, ds)).to(device)
-    if init_from is not None and not (resume and (common.run_dir(cfg) / "gpt.pt").exists()):
-        info = init_from_checkpoint(model, Path(init_from), log)
-        (common.run_dir(cfg) / "gpt-init.json").write_text(json.dumps(info, indent=2))  # for the card
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and n != "pos"]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2 or n == "pos"]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": tc.get("weight_decay", 0.1)},
@@ -156,6 +140,9 @@ def train(cfg: dict, data: dict, minutes: float | None = None, resume: bool = Fa
     budget = common.begin_stage("gpt", state, model, opt, gen, tc, minutes, resume, log)
     if budget is None:
         return state.path
+    if init_from is not None and state.step == 0:  # a fresh run (a resumed one has its own weights)
+        info = init_from_checkpoint(model, Path(init_from), log)
+        (common.run_dir(cfg) / "gpt-init.json").write_text(json.dumps(info, indent=2))  # for the card
     log(f"gpt: {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params on {device}, vocab "
         f"{model.c.vocab_size}, block {model.c.block_size}, budget {budget.limit_s / 60:.1f} min")
 

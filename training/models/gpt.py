@@ -122,13 +122,16 @@ class GPT(nn.Module):
     def logits(self, h):  # weight-tied output head: (…, C) -> (…, V)
         return self.ln(h) @ self.tok.weight.t()
 
-    def _cond_at_0(self, cond, T: int):  # (B, E) -> (B, T, C) zero except at position 0
+    def _project_cond(self, cond):  # (B, E) -> (B, 1, C); None for an unconditioned GPT
         if self.cond_proj is None:
-            return 0.0
+            return None
         if cond is None:
             raise ValueError(f"this GPT is conditioned (cond_dim {self.c.cond_dim}): pass cond, zeros for none")
-        e = self.cond_proj(cond)[:, None]  # (B, 1, C)
-        return torch.cat([e, e.new_zeros(e.shape[0], T - 1, e.shape[2])], 1)
+        return self.cond_proj(cond)[:, None]
+
+    def _cond_at_0(self, cond, T: int):  # (B, E) -> (B, T, C) zero except at position 0
+        e = self._project_cond(cond)
+        return 0.0 if e is None else torch.cat([e, e.new_zeros(e.shape[0], T - 1, e.shape[2])], 1)
 
     def forward(self, idx, targets=None, cond=None):  # idx (B, T), cond (B, E) -> logits (B, T, V), loss
         B, T = idx.shape
@@ -165,10 +168,9 @@ class GPT(nn.Module):
         visible_bias = torch.where(ar > pos, torch.tensor(-1e4, device=tokens.device),
                                    torch.tensor(0.0, device=tokens.device))  # (Tmax,)
         x = self.tok(tokens) + self.pos[0].index_select(0, pos)  # (B, 1, C)
-        if self.cond_proj is not None:
-            if cond is None:
-                raise ValueError(f"this GPT is conditioned (cond_dim {self.c.cond_dim}): pass cond, zeros for none")
-            x = x + (pos == 0).to(x.dtype).view(1, 1, 1) * self.cond_proj(cond)[:, None]
+        e = self._project_cond(cond)
+        if e is not None:
+            x = x + (pos == 0).to(x.dtype).view(1, 1, 1) * e
         out = []
         for i, blk in enumerate(self.blocks):
             x, k_t, v = blk.step(x, caches[2 * i], caches[2 * i + 1], write_k, write_v, visible_bias)

@@ -77,13 +77,13 @@ export function parseCard(input: string | unknown): ModelCard {
     }
   }
   const card = section(json, "card");
-  const format = BUNDLE_FORMATS.indexOf(card["format"] as (typeof BUNDLE_FORMATS)[number]);
-  if (format < 0) throw new BundleFormatError("card.format", card["format"], BUNDLE_FORMATS.join(" or "));
-  if (format === 0 && card["gpt"] !== null && typeof card["gpt"] === "object" && "cond" in card["gpt"])
-    throw new BundleFormatError("card.gpt.cond", "present", `absent in ${BUNDLE_FORMATS[0]}`);
+  const format = BUNDLE_FORMATS.indexOf(card["format"] as (typeof BUNDLE_FORMATS)[number]) + 2;
+  if (format < 2) throw new BundleFormatError("card.format", card["format"], BUNDLE_FORMATS.join(" or "));
   const vq = section(card["vq"], "card.vq");
   const text = section(card["text"], "card.text");
   const gpt = section(card["gpt"], "card.gpt");
+  if (format === 2 && "cond" in gpt)
+    throw new BundleFormatError("card.gpt.cond", "present", `absent in ${BUNDLE_FORMATS[0]}`);
   const clip = section(card["clip"], "card.clip");
   const sampling = section(card["sampling"] ?? {}, "card.sampling");
   const int = (obj: Record<string, unknown>, key: string, at: string, min = 1): number => {
@@ -102,7 +102,7 @@ export function parseCard(input: string | unknown): ModelCard {
   const parsed: ModelCard = {
     name: String(card["name"] ?? "unnamed"),
     version: String(card["version"] ?? "unversioned"),
-    format: format + 2,
+    format,
     files: Array.isArray(card["files"]) ? (card["files"] as CardFile[]) : [],
     vq: {
       res: int(vq, "res", "card.vq"),
@@ -126,7 +126,7 @@ export function parseCard(input: string | unknown): ModelCard {
       eot: int(gpt, "eot", "card.gpt", 0),
       boi: int(gpt, "boi", "card.gpt", 0),
       boc: int(gpt, "boc", "card.gpt", 0),
-      ...(format === 1 && {
+      ...(format === 3 && {
         cond: condition(section(gpt["cond"], "card.gpt.cond"), int(clip, "embed_dim", "card.clip")),
       }),
     },
