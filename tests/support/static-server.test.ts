@@ -27,6 +27,7 @@ describe("serveStatic", () => {
     await mkdir(join(root, "_app"));
     await writeFile(join(root, "index.html"), "<p>shell</p>");
     await writeFile(join(root, "_app", "start.js"), "export {};");
+    await writeFile(join(root, "_headers"), "/*\n  X-Test: all\n/_app/*\n  X-Test: app\n");
     server = await serveStatic(root);
   });
 
@@ -40,6 +41,13 @@ describe("serveStatic", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
     expect(await res.text()).toBe("export {};");
+  });
+
+  it("sends the headers of the build's _headers file and does not serve that file", async () => {
+    expect((await fetch(`${server.url}/generate`)).headers.get("x-test")).toBe("all");
+    expect((await fetch(`${server.url}/_app/start.js`)).headers.get("x-test")).toBe("app");
+    const file = await fetch(`${server.url}/_headers`);
+    expect(await file.text()).toBe("<p>shell</p>");
   });
 
   it("answers client-side routes with the app shell", async () => {

@@ -1,11 +1,13 @@
 /**
- * A tiny static file server for the web app's build, as any static host would serve it: files by path, and
- * the SPA fallback `index.html` for paths that are not files.
+ * A tiny static file server for the web app's build, as any static host would serve it: files by path, the
+ * SPA fallback `index.html` for paths that are not files, and the headers of the build's `_headers` file (the
+ * production host's format; it is not served itself), so tests see the app cross-origin isolated as users do.
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, existsSync, readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
+import { headersFor, parseHeadersFile, type HeaderRule } from "../../apps/web/headers-file";
 import { HOST, freePort } from "./free-port";
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -18,7 +20,14 @@ const CONTENT_TYPES: Record<string, string> = {
   ".wasm": "application/wasm",
   ".onnx": "application/octet-stream",
   ".txt": "text/plain; charset=utf-8",
+  ".webmanifest": "application/manifest+json",
 };
+
+/** The rules of `root/_headers`, or none. */
+function headerRules(root: string): HeaderRule[] {
+  const path = join(root, "_headers");
+  return existsSync(path) ? parseHeadersFile(readFileSync(path, "utf8")) : [];
+}
 
 /** A running static server. */
 export interface StaticServer {
@@ -46,9 +55,11 @@ async function fileFor(root: string, urlPath: string): Promise<string | null> {
 /** Serves `root` on a free loopback port, with `fallback` (default `index.html`) for unknown paths. */
 export async function serveStatic(root: string, fallback = "index.html"): Promise<StaticServer> {
   const fallbackPath = join(root, fallback);
+  const rules = headerRules(root);
   const server: Server = createServer((req, res) => {
     const pathname = new URL(req.url ?? "/", "http://static.test").pathname;
-    void fileFor(root, pathname).then((file) => {
+    const lookup = pathname === "/_headers" ? Promise.resolve(null) : fileFor(root, pathname);
+    void lookup.then((file) => {
       // Missing assets get a 404; anything else is a client-side route and gets the app shell.
       const isAsset = pathname.startsWith("/_app/") || extname(pathname) !== "";
       if (!file && isAsset) {
@@ -56,7 +67,10 @@ export async function serveStatic(root: string, fallback = "index.html"): Promis
         return;
       }
       const path = file ?? fallbackPath;
-      res.writeHead(200, { "content-type": CONTENT_TYPES[extname(path)] ?? "application/octet-stream" });
+      res.writeHead(200, {
+        ...headersFor(rules, pathname),
+        "content-type": CONTENT_TYPES[extname(path)] ?? "application/octet-stream",
+      });
       if (req.method === "HEAD") res.end();
       else createReadStream(path).pipe(res);
     });
