@@ -1,6 +1,6 @@
 /**
- * The site's main navigation. Add an entry when its page exists (Generate, Contribute, Label, Explore and
- * Models are planned); the layout renders this list as it is.
+ * The site's main navigation. Add an entry when its page exists (Contribute and Explore are
+ * planned); the layout renders this list as it is.
  */
 
 import type { Pathname } from "$app/types";
@@ -17,6 +17,7 @@ export interface NavEntry {
 export const NAVIGATION: readonly NavEntry[] = [
   { href: "/", label: "Home" },
   { href: "/generate", label: "Generate" },
+  { href: "/label", label: "Label" },
 ];
 
 /** Whether `href` is the current page (or, for sections, an ancestor of it). */
