@@ -22,7 +22,14 @@ const env = {
   OPENBLAS_NUM_THREADS: "1",
 };
 
-const VITEST_WORKSPACES = ["packages/tokenizer", "packages/model", "apps/api", "apps/web", "tests"];
+const VITEST_WORKSPACES = [
+  "packages/tokenizer",
+  "packages/manifest",
+  "packages/model",
+  "apps/api",
+  "apps/web",
+  "tests",
+];
 const only = process.argv.slice(2);
 
 /** @type {{ name: string, ok: boolean, passed: number, failed: number, skipped: number }[]} */

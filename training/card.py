@@ -10,12 +10,26 @@ from pathlib import Path
 
 from . import common
 
+# The file roles and precisions a manifest accepts, generated from packages/manifest/src/roles.ts: the API refuses
+# any other role, so a card must use only these (docs/manifest-format.md §1).
+ROLES_JSON = common.ROOT / "packages" / "manifest" / "roles.json"
+_ROLES = json.loads(ROLES_JSON.read_text())
+ROLES: tuple[str, ...] = tuple(_ROLES["roles"])
+RUNTIME_ROLES: tuple[str, ...] = tuple(_ROLES["runtime_roles"])
+EXTRA_ROLES: tuple[str, ...] = tuple(_ROLES["extra_roles"])
+PRECISIONS: tuple[str, ...] = tuple(_ROLES["precisions"])
 ROLE_OF_EXTRA = {"samples.png": "samples", "heldout-samples.png": "samples-heldout", "README.md": "readme"}
+assert set(ROLE_OF_EXTRA.values()) <= set(EXTRA_ROLES), f"{ROLE_OF_EXTRA} vs extra roles {EXTRA_ROLES}"
 TARGETS = {"vq_psnr_db": (">=", 24.0), "vq_perplexity": (">=", 200.0), "clip_t2i_recall_at_5": (">=", 0.30),
            "gen_over_real": (">=", 0.5)}
 
 
 def _file_entry(path: Path, role: str, **extra) -> dict:
+    if role not in ROLES:
+        raise ValueError(f"{path.name}: role {role!r} is not a manifest role; use one of {', '.join(ROLES)} "
+                         f"({ROLES_JSON.relative_to(common.ROOT)})")
+    if "precision" in extra and extra["precision"] not in PRECISIONS:
+        raise ValueError(f"{path.name}: precision {extra['precision']!r} is not one of {', '.join(PRECISIONS)}")
     raw = path.read_bytes()
     return {"name": path.name, "role": role, "sha256": hashlib.sha256(raw).hexdigest(), "bytes": len(raw), **extra}
 

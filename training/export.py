@@ -21,7 +21,7 @@ import torch
 import torch.nn as nn
 from onnx import TensorProto, helper, numpy_helper
 
-from . import common
+from . import card, common
 from .data import Dataset
 
 OPSET = 17
@@ -208,13 +208,13 @@ def round_to_fp16_(module: nn.Module) -> nn.Module:
 
 def export_bundle(cfg: dict, data: dict, out: Path, log=print) -> dict:
     """Write the bundle into `out`: fp16-weight ONNX files, tokenizer.json, card.json, README.md (+ eval grids)."""
-    from . import card
     from .evaluate import load_models
 
     ds = Dataset(**data)
     vq, clip, gpt = load_models(cfg, ds, torch.device("cpu"))
     fp32_dir = common.run_dir(cfg) / "onnx"
     graphs = export_graphs(vq, clip, gpt, fp32_dir)
+    assert set(graphs) <= set(card.RUNTIME_ROLES), f"graph roles {sorted(graphs)} vs runtime roles {card.RUNTIME_ROLES}"
     out.mkdir(parents=True, exist_ok=True)
     files = []
     for role, path in graphs.items():
@@ -241,6 +241,10 @@ def int8_files(cfg: dict, graphs: dict[str, Path], out: Path, log=print) -> list
     """int8-weight variants of the roles in `cfg["int8_weights"]`, where quality holds: the evaluation's
     gen_r_precision with int8 weights is at most `int8_max_drop` below the float one (same seed, same queries)."""
     roles = cfg.get("int8_weights") or []
+    unknown = [r for r in roles if r not in graphs]
+    if unknown:
+        raise ValueError(f"int8_weights {unknown}: not graph roles; use some of {', '.join(graphs)} "
+                         f"(roles: {card.ROLES_JSON.relative_to(common.ROOT)})")
     if not roles:
         return []
     m_path = common.run_dir(cfg) / "metrics.json"

@@ -3,10 +3,11 @@
 // MANIFEST_SIGNING_KEY secret), the raw 32-byte public key (base64, what clients pin) and its key id.
 //
 //   node apps/api/scripts/gen-dev-signing-key.mjs           # a fresh key pair
-//   node apps/api/scripts/gen-dev-signing-key.mjs --check   # .dev.vars.example matches dev-public-key.ts
+//   node apps/api/scripts/gen-dev-signing-key.mjs --check   # .dev.vars.example matches DEV_MANIFEST_KEY
 //
-// Production: run it on a trusted machine, `wrangler secret put MANIFEST_SIGNING_KEY` with the private key,
-// and ship the public key and key id to clients (packages/model). Never commit a production private key.
+// Production (docs/manifest-format.md §3): run it on a trusted machine, add the public key and key id to
+// PRODUCTION_MANIFEST_KEYS in packages/manifest/src/keys.ts and ship that, then `wrangler secret put
+// MANIFEST_SIGNING_KEY` with the private key. Never commit a production private key, nor paste it anywhere else.
 import { createHash, webcrypto } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -38,10 +39,11 @@ async function generate() {
 async function check() {
   const root = fileURLToPath(new URL("../../../", import.meta.url));
   const vars = readFileSync(`${root}.dev.vars.example`, "utf8");
-  const source = readFileSync(`${root}apps/api/src/manifest/dev-public-key.ts`, "utf8");
+  const source = readFileSync(`${root}packages/manifest/src/keys.ts`, "utf8");
+  const devKey = /DEV_MANIFEST_KEY: TrustedKey = \{([^}]*)\}/.exec(source)?.[1] ?? "";
   const privateKey = /^MANIFEST_SIGNING_KEY="([^"]+)"/m.exec(vars)?.[1];
-  const publicKey = /DEV_MANIFEST_PUBLIC_KEY = "([^"]+)"/.exec(source)?.[1];
-  const keyId = /DEV_MANIFEST_KEY_ID = "([^"]+)"/.exec(source)?.[1];
+  const publicKey = /publicKey: "([^"]+)"/.exec(devKey)?.[1];
+  const keyId = /keyId: "([^"]+)"/.exec(devKey)?.[1];
   if (!privateKey || !publicKey || !keyId) throw new Error("Could not find the dev key lines to compare.");
   const raw = await publicKeyOf(privateKey);
   if (raw.toString("base64") !== publicKey || keyIdFor(raw) !== keyId) {
@@ -49,7 +51,9 @@ async function check() {
       `Mismatch: .dev.vars.example's key has public key ${raw.toString("base64")}, id ${keyIdFor(raw)}.`,
     );
   }
-  console.log(`ok: .dev.vars.example and dev-public-key.ts agree (key id ${keyId}).`);
+  console.log(
+    `ok: .dev.vars.example and DEV_MANIFEST_KEY (packages/manifest/src/keys.ts) agree (key id ${keyId}).`,
+  );
 }
 
 await (process.argv.includes("--check") ? check() : generate());

@@ -17,8 +17,11 @@ import { parseArgs } from "node:util";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
-/** Roles the runtime does not need: a bundle folder may lack their files (they are then not published). */
-const OPTIONAL_ROLES = new Set(["samples", "samples-heldout", "readme", "config", "embeddings", "licence"]);
+/** The role list of @commonspace/manifest, generated from its src/roles.ts (this script cannot import .ts). */
+const ROLES = JSON.parse(readFileSync(join(ROOT, "packages", "manifest", "roles.json"), "utf8"));
+const KNOWN_ROLES = new Set(ROLES.roles);
+/** Roles the runtime never loads: a bundle folder may lack their files (they are then not published). */
+const EXTRA_ROLES = new Set(ROLES.extra_roles);
 
 /** A failure the user can fix; printed without a stack. */
 export class PublishError extends Error {
@@ -53,8 +56,14 @@ export function readBundle(dir, name) {
   const files = [];
   const skipped = [];
   for (const entry of card.files) {
+    if (!KNOWN_ROLES.has(entry.role)) {
+      throw new PublishError(
+        `${entry.name} has role ${JSON.stringify(entry.role)}, which the API refuses; the roles are ` +
+          `${ROLES.roles.join(", ")} (packages/manifest/src/roles.ts). Re-export the bundle.`,
+      );
+    }
     const path = join(dir, entry.name);
-    if (!existsSync(path) && OPTIONAL_ROLES.has(entry.role)) {
+    if (!existsSync(path) && EXTRA_ROLES.has(entry.role)) {
       skipped.push(`${entry.name} (missing from the folder)`);
       continue;
     }

@@ -1,7 +1,7 @@
+import { toBase64 } from "@commonspace/manifest";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, call, expectApiError, postJson } from "./helpers/api";
-import { encodeBase64 } from "./helpers/base64";
 import { pngBytes, pngClaiming } from "./helpers/image-bytes";
 import { seedItems } from "./helpers/seed-dataset";
 import { expectStoreUnchanged, snapshotStore } from "./helpers/store-snapshot";
@@ -34,7 +34,7 @@ describe("POST /v1/admin/import", () => {
   });
 
   it("merges captions of the same image sent twice in one batch", async () => {
-    const image_base64 = encodeBase64(pngBytes(16, 16, 77));
+    const image_base64 = toBase64(pngBytes(16, 16, 77));
     const base = {
       image_base64,
       source: "test",
@@ -66,7 +66,7 @@ describe("POST /v1/admin/import", () => {
 
   it("refuses the whole batch when one item is bad, naming it, and changes nothing", async () => {
     const items = seedItems(100).slice(0, 3);
-    items[2] = { ...items[2]!, image_base64: encodeBase64(pngClaiming(50000, 50000)) };
+    items[2] = { ...items[2]!, image_base64: toBase64(pngClaiming(50000, 50000)) };
     await expectStoreUnchanged(async () => {
       const message = await expectApiError(
         await postJson("/v1/admin/import", { items }, ADMIN_TOKEN),

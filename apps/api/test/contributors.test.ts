@@ -1,6 +1,6 @@
+import { sha256Hex } from "@commonspace/manifest";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../src/crypto/sha256";
 import { call } from "./helpers/api";
 
 describe("POST /v1/contributors", () => {

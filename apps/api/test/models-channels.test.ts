@@ -1,18 +1,9 @@
 // Release channels and version listings inside workerd against real D1: promote, rollback through the
 // history, channel manifests with ETag / 304, and refusals that change nothing.
+import { type SignedManifest, verifySignedManifest } from "@commonspace/manifest";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { SignedManifest } from "../src/manifest/schema";
-import { verifySignedManifest } from "../src/manifest/signing";
-import {
-  ADMIN,
-  api,
-  errorCode,
-  fixtureFile,
-  publish,
-  storageSnapshot,
-  TEST_PUBLIC_KEY,
-} from "./models-fixtures";
+import { ADMIN, api, errorCode, fixtureFile, publish, storageSnapshot, TEST_KEY } from "./models-fixtures";
 
 function promote(channel: string, body: unknown, headers: Record<string, string> = ADMIN): Promise<Response> {
   return api(`/v1/admin/channels/${channel}`, {
@@ -68,7 +59,8 @@ describe("channels", () => {
     expect(manifest.headers.get("cache-control")).toBe("public, max-age=60, must-revalidate");
     const etag = manifest.headers.get("etag") ?? "";
     expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
-    expect(await verifySignedManifest((await manifest.json()) as SignedManifest, TEST_PUBLIC_KEY)).toBe(true);
+    const verified = await verifySignedManifest(await manifest.json(), [TEST_KEY]);
+    expect(verified.key).toBe(TEST_KEY);
     const again = await api("/v1/models/channels/stable/manifest", { headers: { "If-None-Match": etag } });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe("");

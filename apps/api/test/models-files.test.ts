@@ -1,8 +1,8 @@
 // Model files by SHA-256 (GET /v1/models/files/:sha256) inside workerd against real D1 and R2: immutable
 // caching, ETag / If-None-Match, one Range (206), 416 for the rest, and strict addressing.
+import { sha256Hex } from "@commonspace/manifest";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { sha256Hex } from "../src/crypto/sha256";
 import { api, errorCode, fixtureFile, publish } from "./models-fixtures";
 
 const file = fixtureFile("vq_encoder.onnx", "vq-encoder", 5, 1000);

@@ -1,12 +1,19 @@
 // Shared helpers for the model distribution tests: the test signing key's public half, multipart publish
 // requests built with FormData, and snapshots of D1 and R2 to prove a refused request changed nothing.
+import { sha256Hex, type TrustedKey } from "@commonspace/manifest";
 import { env, exports } from "cloudflare:workers";
-import { sha256Hex } from "../src/crypto/sha256";
 
 /** Public half of the test-only MANIFEST_SIGNING_KEY set in vitest.config.ts. */
 export const TEST_PUBLIC_KEY = "szNpFSixvLFsKf5yKcJzqBKx/6dyEnb+/kvyoUhXCSY=";
 /** Key id of the test key: first 16 hex of SHA-256 of the raw public key. */
 export const TEST_KEY_ID = "abe086b2827ef5db";
+/** The test key as a client would trust it. */
+export const TEST_KEY: TrustedKey = {
+  keyId: TEST_KEY_ID,
+  publicKey: TEST_PUBLIC_KEY,
+  label: "test-only key (apps/api/vitest.config.ts)",
+  development: true,
+};
 /** The admin bearer header for the test ADMIN_TOKEN. */
 export const ADMIN = { Authorization: "Bearer test-admin-token" };
 

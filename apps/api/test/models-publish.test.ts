@@ -1,12 +1,20 @@
 // Publishing model versions (POST /v1/admin/models) inside workerd against real D1 and R2: signed
 // manifests, content-addressed files, and refusals that leave D1 and R2 exactly as they were.
+import {
+  canonicalJson,
+  DEV_MANIFEST_KEY,
+  ManifestSignatureError,
+  sha256Hex,
+  verifySignedManifest,
+  type JsonValue,
+  type SignedManifest,
+} from "@commonspace/manifest";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "../src/crypto/sha256";
-import { canonicalJson, type JsonValue } from "../src/manifest/canonical-json";
-import type { SignedManifest } from "../src/manifest/schema";
+import devVars from "../../../.dev.vars.example?raw";
+import app from "../src/index";
 import { publishVersion } from "../src/manifest/publish";
-import { verifySignedManifest } from "../src/manifest/signing";
+import { expectStoreUnchanged } from "./helpers/store-snapshot";
 import {
   ADMIN,
   api,
@@ -16,8 +24,8 @@ import {
   publish,
   publishRequest,
   storageSnapshot,
+  TEST_KEY,
   TEST_KEY_ID,
-  TEST_PUBLIC_KEY,
 } from "./models-fixtures";
 import { exports } from "cloudflare:workers";
 
@@ -44,7 +52,8 @@ describe("POST /v1/admin/models", () => {
       ),
       metrics: { psnr: 21.5, steps: 1200 },
     });
-    expect(await verifySignedManifest(body, TEST_PUBLIC_KEY)).toBe(true);
+    const verified = await verifySignedManifest(body, [TEST_KEY], { model: "commonspace-mini" });
+    expect(verified.manifestSha256).toBe(body.manifest_sha256);
     expect(body.manifest_sha256).toBe(await sha256Hex(canonicalJson(body.manifest as unknown as JsonValue)));
   });
 
@@ -58,7 +67,7 @@ describe("POST /v1/admin/models", () => {
     // Verify with WebCrypto directly, as a client would, without the server's helper.
     const key = await crypto.subtle.importKey(
       "raw",
-      Uint8Array.from(atob(TEST_PUBLIC_KEY), (ch) => ch.charCodeAt(0)),
+      Uint8Array.from(atob(TEST_KEY.publicKey), (ch) => ch.charCodeAt(0)),
       { name: "Ed25519" },
       false,
       ["verify"],
@@ -75,8 +84,8 @@ describe("POST /v1/admin/models", () => {
     ).json()) as SignedManifest;
     const first = envelope.manifest.files[0];
     if (!first) throw new Error("the fixture version has no files");
-    first.sha256 = "0".repeat(64);
-    expect(await verifySignedManifest(envelope, TEST_PUBLIC_KEY)).toBe(false);
+    (first as { sha256: string }).sha256 = "0".repeat(64);
+    await expect(verifySignedManifest(envelope, [TEST_KEY])).rejects.toBeInstanceOf(ManifestSignatureError);
   });
 
   it("stores each file in R2 under models/<sha256> with exactly the uploaded bytes", async () => {
@@ -294,5 +303,49 @@ describe("POST /v1/admin/models with malformed input", () => {
     expect(missing.status).toBe(422);
     expect(await errorCode(missing)).toBe("missing_file");
     expect(await storageSnapshot()).toEqual(before);
+  });
+});
+
+describe("POST /v1/admin/models when ENVIRONMENT is production", () => {
+  const devSigningKey = /^MANIFEST_SIGNING_KEY="([^"]+)"/m.exec(devVars)?.[1];
+  const production = (signingKey: string | undefined) => ({
+    ...env,
+    ENVIRONMENT: "production",
+    MANIFEST_SIGNING_KEY: signingKey ?? "",
+  });
+
+  it("refuses to sign with the development key: 500 signing_key_is_development, D1 and R2 untouched", async () => {
+    const files = [fixtureFile("vq_decoder.onnx", "vq-decoder", 80), fixtureFile("card.json", "card", 81)];
+    const request = await publishRequest({ version: "10.0.0", files });
+    const res = await expectStoreUnchanged(async () =>
+      app.request(request, undefined, production(devSigningKey)),
+    );
+    expect(res.status).toBe(500);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("signing_key_is_development");
+    expect(body.error.message).toContain(DEV_MANIFEST_KEY.keyId);
+    expect(body.error.message).toMatch(/may not sign in production/);
+    expect((await api("/v1/models/versions/commonspace-mini/10.0.0")).status).toBe(404);
+  });
+
+  it("refuses a key that clients do not ship (the test key) with 500 signing_key_not_trusted", async () => {
+    const request = await publishRequest({
+      version: "10.0.1",
+      files: [fixtureFile("t.json", "tokenizer", 82)],
+    });
+    const call = expectStoreUnchanged(() => publishVersion(production(env.MANIFEST_SIGNING_KEY), request));
+    await expect(call).rejects.toMatchObject({ status: 500, code: "signing_key_not_trusted" });
+  });
+
+  it("still signs with the development key in development", async () => {
+    const request = await publishRequest({
+      version: "10.0.2",
+      files: [fixtureFile("t.json", "tokenizer", 83)],
+    });
+    const result = await publishVersion({ ...env, MANIFEST_SIGNING_KEY: devSigningKey ?? "" }, request);
+    expect(result.envelope.key_id).toBe(DEV_MANIFEST_KEY.keyId);
+    await expect(verifySignedManifest(result.envelope, [DEV_MANIFEST_KEY])).resolves.toMatchObject({
+      key: DEV_MANIFEST_KEY,
+    });
   });
 });

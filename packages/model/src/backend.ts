@@ -2,8 +2,9 @@
 // creates sessions one at a time, and falls back to wasm with a visible reason when WebGPU fails to create a
 // session, fails while running, or loses its device. Everything else in the package sees only the small
 // `ModelSession` / `Tensor` surface below, so the same code runs in Chromium and in Node (wasm).
+// It also records the WebGPU self-check (worker/self-check.ts) and how many wasm threads ORT was given.
 import * as ort from "onnxruntime-web";
-import { env, resolveWasmThreads } from "./env";
+import { describeWasmThreads, env, type WasmThreads } from "./env";
 import { BackendError } from "./errors";
 
 /** An ONNX Runtime tensor (CPU data, or a GPU buffer when a session keeps outputs on the GPU). */
@@ -21,6 +22,27 @@ export interface BackendInfo {
   readonly shaderF16: boolean;
   /** Increases on every fallback; sessions made under an older epoch must be recreated. */
   readonly epoch: number;
+  /** wasm threads ONNX Runtime runs with (all the work on wasm; CPU-side ops under WebGPU). */
+  readonly threads: number;
+  /** Why that many, e.g. "2 wasm threads (cross-origin isolated, 2 cores)". */
+  readonly threadsReason: string;
+  /** The WebGPU self-check, once it ran (the model worker runs it before the first use of WebGPU). */
+  readonly selfCheck: BackendSelfCheck | undefined;
+}
+
+/**
+ * WebGPU and wasm ran one fixed input through the same graph; WebGPU is kept only when they agree within the
+ * tolerance (see worker/self-check.ts for the input and why the tolerance is what it is).
+ */
+export interface BackendSelfCheck {
+  readonly passed: boolean;
+  /** The bundle graph that was compared, e.g. `"clip-text"`. */
+  readonly graph: string;
+  /** Largest |webgpu − wasm| over the output values, and the cosine of the two outputs. */
+  readonly maxDiff: number;
+  readonly cosine: number;
+  /** Passing needs `maxDiff ≤ tolerance.maxDiff` and `cosine ≥ tolerance.cosine`. */
+  readonly tolerance: { readonly maxDiff: number; readonly cosine: number };
 }
 
 /** Options of {@link createSession}. */
@@ -29,6 +51,8 @@ export interface SessionOptions {
   label: string;
   /** Outputs to keep on the GPU (WebGPU IO binding); ignored on wasm. */
   gpuOutputs?: readonly string[];
+  /** `"wasm"`: create it on wasm whatever the active backend (the self-check's reference run). */
+  backend?: "wasm";
 }
 
 /** A loaded graph on the active backend. */
@@ -58,7 +82,9 @@ type Listener = (info: BackendInfo) => void;
 let active: Promise<BackendInfo> | undefined;
 let current: BackendInfo | undefined;
 let creation: Promise<unknown> = Promise.resolve();
-let ortConfigured = false;
+/** Thread count handed to ORT; fixed once the first session started ORT's wasm. */
+let wasmThreads: WasmThreads | undefined;
+let ortStarted = false;
 const listeners = new Set<Listener>();
 
 /** The backend that sessions are created on now (detected on first call). */
@@ -81,11 +107,34 @@ export function onBackendChange(listener: Listener): () => void {
  * while already on wasm changes nothing.
  */
 export function fallBackToWasm(reason: string): BackendInfo {
+  return switchToWasm(reason, current?.selfCheck);
+}
+
+/**
+ * Records the WebGPU self-check: passed, WebGPU stays (same epoch, sessions kept) and the info now carries the
+ * numbers; failed, the backend falls back to wasm with `failure` as the reason. Listeners hear either.
+ */
+export function recordSelfCheck(check: BackendSelfCheck, failure: string): BackendInfo {
+  if (!check.passed) return switchToWasm(failure, check);
+  if (current?.name !== "webgpu") return current ?? switchToWasm(failure, check);
+  return publish({ ...current, selfCheck: check });
+}
+
+/** The wasm threads ORT runs with, once its first session fixed them (undefined before: still changeable). */
+export function fixedWasmThreads(): WasmThreads | undefined {
+  return ortStarted ? wasmThreads : undefined;
+}
+
+function switchToWasm(reason: string, selfCheck: BackendSelfCheck | undefined): BackendInfo {
   if (current?.name === "wasm") return current;
-  const info: BackendInfo = { name: "wasm", reason, shaderF16: false, epoch: (current?.epoch ?? 0) + 1 };
+  const epoch = (current?.epoch ?? 0) + 1;
+  if (env.logWarnings) console.warn(`[@commonspace/model] falling back to wasm: ${reason}`);
+  return publish({ ...wasmInfo(reason), epoch, selfCheck });
+}
+
+function publish(info: BackendInfo): BackendInfo {
   current = info;
   active = Promise.resolve(info);
-  if (env.logWarnings) console.warn(`[@commonspace/model] falling back to wasm: ${reason}`);
   for (const listener of listeners) listener(info);
   return info;
 }
@@ -97,6 +146,7 @@ export function resetBackend(): void {
 }
 
 async function detectBackend(): Promise<BackendInfo> {
+  configureOrt();
   if (env.backend === "wasm") return wasmInfo('env.backend is "wasm"');
   const gpu = (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu;
   if (!gpu) return wasmInfo("WebGPU is not available here (navigator.gpu is missing)");
@@ -109,21 +159,25 @@ async function detectBackend(): Promise<BackendInfo> {
   if (!adapter) return wasmInfo("navigator.gpu.requestAdapter() returned no adapter");
   const shaderF16 = adapter.features.has("shader-f16");
   const f16 = shaderF16 ? "with shader-f16" : "without shader-f16";
-  return { name: "webgpu", reason: `a WebGPU adapter is available (${f16})`, shaderF16, epoch: 0 };
+  const reason = `a WebGPU adapter is available (${f16})`;
+  return { ...wasmInfo(reason), name: "webgpu", shaderF16 };
 }
 
 function wasmInfo(reason: string): BackendInfo {
-  return { name: "wasm", reason, shaderF16: false, epoch: 0 };
+  const { threads, reason: threadsReason } = configureOrt();
+  return { name: "wasm", reason, shaderF16: false, epoch: 0, threads, threadsReason, selfCheck: undefined };
 }
 
-function configureOrt(): void {
-  if (ortConfigured) return;
-  ortConfigured = true;
-  ort.env.wasm.numThreads = resolveWasmThreads();
+/** Hands `env` to ORT; again on every detection until the first session starts ORT's wasm. */
+function configureOrt(): WasmThreads {
+  if (ortStarted && wasmThreads) return wasmThreads;
+  wasmThreads = describeWasmThreads();
+  ort.env.wasm.numThreads = wasmThreads.threads;
   // A proxy worker detaches input buffers, and reusing such a tensor later hangs (ENVIRONMENT.md).
   ort.env.wasm.proxy = false;
   if (env.wasm.paths !== undefined) ort.env.wasm.wasmPaths = env.wasm.paths;
   ort.env.logLevel = "error";
+  return wasmThreads;
 }
 
 /**
@@ -139,9 +193,10 @@ export function createSession(bytes: Uint8Array, options: SessionOptions): Promi
 }
 
 async function createNow(bytes: Uint8Array, options: SessionOptions): Promise<ModelSession> {
-  configureOrt();
   const info = await getBackend();
-  if (info.name === "webgpu") {
+  configureOrt();
+  ortStarted = true;
+  if (info.name === "webgpu" && options.backend !== "wasm") {
     try {
       const session = await ort.InferenceSession.create(bytes, {
         executionProviders: ["webgpu"],
@@ -155,7 +210,7 @@ async function createNow(bytes: Uint8Array, options: SessionOptions): Promise<Mo
       fallBackToWasm(`WebGPU could not create the ${options.label} session: ${messageOf(error)}`);
     }
   }
-  const wasm = await getBackend();
+  const wasm = options.backend === "wasm" ? { ...info, name: "wasm" as const } : await getBackend();
   try {
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: ["wasm"],
@@ -201,6 +256,7 @@ function wrap(session: ort.InferenceSession, label: string, info: BackendInfo): 
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     async run(feeds) {
+      if (env.yieldBetweenRuns) await yieldToEventLoop();
       try {
         return (await session.run(feeds)) as Record<string, Tensor>;
       } catch (error) {
@@ -267,6 +323,23 @@ function halfBitsToFloat(bits: Uint16Array): Float32Array {
     else out[i] = sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
   }
   return out;
+}
+
+let yieldChannel: MessageChannel | undefined;
+const yielded: (() => void)[] = [];
+
+/** Resolves after one macrotask, so queued messages run (setImmediate in Node; a MessageChannel elsewhere). */
+function yieldToEventLoop(): Promise<void> {
+  if (typeof setImmediate === "function") return new Promise((resolve) => setImmediate(resolve));
+  if (!yieldChannel) {
+    yieldChannel = new MessageChannel();
+    yieldChannel.port1.onmessage = () => yielded.shift()?.();
+  }
+  const channel = yieldChannel;
+  return new Promise((resolve) => {
+    yielded.push(resolve);
+    channel.port2.postMessage(0);
+  });
 }
 
 function messageOf(error: unknown): string {

@@ -92,6 +92,24 @@ export class ImageFormatError extends ModelError {
   override readonly name = "ImageFormatError";
 }
 
+/** {@link ModelStore.rollback} has no previous version to go back to, or its files are no longer cached. */
+export class NoPreviousVersionError extends ModelError {
+  override readonly name = "NoPreviousVersionError";
+  constructor(
+    readonly model: string,
+    readonly api: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Cannot roll back model ${JSON.stringify(model)} from ${api}: ${reason}. A rollback only returns to the ` +
+        "version installed before the current one while its files are cached; install() (or load() with " +
+        'update: "auto") gets the channel\'s newest version instead.',
+      options,
+    );
+  }
+}
+
 /** An option or argument is out of range. */
 export class ModelOptionError extends ModelError {
   override readonly name = "ModelOptionError";

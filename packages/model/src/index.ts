@@ -1,9 +1,9 @@
 // Public API of @commonspace/model (browser-safe: no Node built-ins). Node-only parts — the filesystem cache,
 // bundles from a folder, the CLI — are in "@commonspace/model/node".
-export { env, resolveWasmThreads } from "./env";
-export type { BackendPreference, ModelEnv } from "./env";
+export { describeWasmThreads, env, resolveWasmThreads } from "./env";
+export type { BackendPreference, ModelEnv, WasmThreads } from "./env";
 export { getBackend, onBackendChange, fallBackToWasm, resetBackend } from "./backend";
-export type { BackendInfo, BackendName } from "./backend";
+export type { BackendInfo, BackendName, BackendSelfCheck } from "./backend";
 export {
   BackendError,
   BundleFormatError,
@@ -13,6 +13,7 @@ export {
   IntegrityError,
   ModelError,
   ModelOptionError,
+  NoPreviousVersionError,
   QuotaError,
   SignatureError,
 } from "./errors";
@@ -35,10 +36,15 @@ export { argmax, guideLogits, logProbability, sampleLogits } from "./sampling";
 export type { SamplingOptions } from "./sampling";
 export { ModelStore } from "./bundle/model-store";
 export type {
+  CachedVersion,
   ModelStoreEvents,
   ModelStoreOptions,
+  SignedBy,
+  StoreInstallOptions,
   StoreLoadOptions,
   StoreLoadResult,
+  UpdateCheck,
+  UpdateMode,
   UpdateStatus,
 } from "./bundle/model-store";
 export type { BundleProgress } from "./bundle/fetch-files";
@@ -51,13 +57,44 @@ export { assembleBundle, precisionPreference, RUNTIME_ROLES } from "./bundle/bun
 export type { BundleFile, ModelBundle } from "./bundle/bundle";
 export { parseCard, BUNDLE_FORMAT } from "./bundle/card";
 export type { ModelCard } from "./bundle/card";
-export { MANIFEST_FORMAT } from "./bundle/manifest";
-export type { BundleRole, Manifest, ManifestFile, Precision, SignedManifest } from "./bundle/manifest";
+export {
+  canonicalJson,
+  canonicalJsonBytes,
+  DEV_MANIFEST_KEY,
+  MANIFEST_FORMAT,
+  PRODUCTION_MANIFEST_KEYS,
+  REVOKED_KEY_IDS,
+} from "@commonspace/manifest";
+export type {
+  BundleRole,
+  JsonValue,
+  Manifest,
+  ManifestFile,
+  Precision,
+  SignedManifest,
+  TrustedKey,
+} from "@commonspace/manifest";
 export { verifyManifest } from "./bundle/signature";
 export type { VerifiedManifest } from "./bundle/signature";
-export { canonicalJson, canonicalJsonBytes } from "./bundle/canonical-json";
-export type { JsonValue } from "./bundle/canonical-json";
-export { DEV_MANIFEST_KEY, PRODUCTION_MANIFEST_KEYS, defaultTrustedKeys } from "./bundle/keys";
-export type { TrustedKey } from "./bundle/keys";
+export { defaultTrustedKeys } from "./bundle/keys";
 export { checkStorage } from "./bundle/storage";
 export type { StorageStatus } from "./bundle/storage";
+// The model in a dedicated worker (src/worker/): the page's shared client, or one of your own.
+export { createModelClient, createModelWorker, getModelClient } from "./worker/create-client";
+export type { ModelClientOptions } from "./worker/create-client";
+export { ModelClient } from "./worker/model-client";
+export type { ClientInstallOptions, ClientLoadOptions, ModelClientEvents } from "./worker/model-client";
+export { ModelWorkerHandler } from "./worker/handler";
+export { WorkerError } from "./worker/worker-error";
+export { SELF_CHECK_TOLERANCE } from "./worker/self-check";
+export type {
+  IndexEntry,
+  IndexKey,
+  LoadedModel,
+  MessageEndpoint,
+  WorkerInstallOptions,
+  WorkerLoadOptions,
+  WorkerModelSource,
+  WorkerSettings,
+  WorkerStoreSource,
+} from "./worker/protocol";

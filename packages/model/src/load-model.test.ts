@@ -4,6 +4,7 @@ import { describe, expect, test } from "vitest";
 import { API, bundleFiles, FakeApi } from "../test/fake-api";
 import { TINY_BUNDLE_DIR } from "../test/bundle-under-test";
 import { createMemoryCache } from "./bundle/cache";
+import type { StoreLoadResult } from "./bundle/model-store";
 import { IntegrityError, type ModelError } from "./errors";
 import { loadModel, type LoadModelOptions } from "./load-model";
 
@@ -86,6 +87,33 @@ describe("loadModel", () => {
     expect(statuses).toEqual(["installed", "kept-previous"]);
     expect(warnings.map((w) => w.name)).toEqual(["SignatureError"]);
     expect(model.bundle.manifest?.version).toBe("v1");
+  });
+
+  test("passes the update mode through: manual opens the cached version with no request", async () => {
+    const api = await FakeApi.create();
+    await api.publish("v1", await bundleFiles(TINY_BUNDLE_DIR));
+    let calls = 0;
+    const fetch: typeof globalThis.fetch = (input, init) => (calls++, api.fetch(input, init));
+    const options = {
+      api: API,
+      cache: createMemoryCache(),
+      fetch,
+      trustedKeys: [api.trustedKey],
+      backoffMs: 0,
+    };
+    const statuses: Omit<StoreLoadResult, "bundle">[] = [];
+    await loadModel(options, { update: "manual", onStatus: (s) => statuses.push(s) });
+    await api.publish("v2", [...(await bundleFiles(TINY_BUNDLE_DIR))].reverse());
+    calls = 0;
+    const model = await loadModel(options, { update: "manual", onStatus: (s) => statuses.push(s) });
+    expect(calls).toBe(0);
+    expect(model.bundle.manifest?.version).toBe("v1");
+    expect(statuses.map((s) => [s.status, s.version, s.channel])).toEqual([
+      ["installed", "v1", "stable"],
+      ["cached", "v1", "stable"],
+    ]);
+    await loadModel(options, { onStatus: (s) => statuses.push(s) });
+    expect(statuses.at(-1)).toMatchObject({ status: "installed", version: "v2" });
   });
 
   test("runs a model's operations one at a time, so parallel calls give the results of serial ones", async () => {

@@ -1,13 +1,18 @@
 // One call from "where the weights are" to a ready model: a bundle already in memory, static files with a
 // card, or a channel of the API (signed manifest, verified download, cache, update safety). Browser-safe;
 // the Node entry adds folders and the filesystem cache.
+import type { Precision } from "@commonspace/manifest";
 import { getBackend } from "./backend";
 import { precisionPreference, type ModelBundle } from "./bundle/bundle";
 import { createCacheApiCache } from "./bundle/cache-api";
 import { loadBundleFromUrl } from "./bundle/card-bundle";
 import type { BundleProgress } from "./bundle/fetch-files";
-import type { Precision } from "./bundle/manifest";
-import { ModelStore, type ModelStoreOptions, type StoreLoadResult } from "./bundle/model-store";
+import {
+  ModelStore,
+  type ModelStoreOptions,
+  type StoreLoadResult,
+  type UpdateMode,
+} from "./bundle/model-store";
 import type { ModelError } from "./errors";
 import { createModel, type Model } from "./model";
 
@@ -34,6 +39,11 @@ export interface LoadModelOptions {
    * says what they cost in quality): `["int8-weights", "fp16-weights", "fp32"]` takes them where they exist.
    */
   precisions?: readonly Precision[];
+  /**
+   * API sources: `"auto"` (default) installs the channel's newest version when it verifies; `"manual"` opens the
+   * version this device already holds without any request (installing only when it holds none).
+   */
+  update?: UpdateMode;
 }
 
 /**
@@ -59,6 +69,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   try {
     const { bundle, ...status } = await store.load({
       precisions,
+      ...(options.update && { update: options.update }),
       ...(options.signal && { signal: options.signal }),
       ...(options.onProgress && { onProgress: options.onProgress }),
     });

@@ -1,8 +1,8 @@
 // The ONNX sessions of one bundle, created lazily (a page that only searches never loads the generator) and
 // recreated after a backend fallback, since sessions of a lost WebGPU device cannot run any more.
+import type { BundleRole } from "@commonspace/manifest";
 import { createSession, getBackend, type BackendInfo, type ModelSession } from "./backend";
 import type { ModelBundle } from "./bundle/bundle";
-import type { BundleRole } from "./bundle/manifest";
 import { BundleFormatError } from "./errors";
 import { cacheSlots } from "./kv-stream";
 

@@ -3,9 +3,13 @@
 // knobs to tamper with bytes, drop connections and count what was fetched. Signs with a key made per test.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { canonicalJsonBytes, type JsonValue } from "../src/bundle/canonical-json";
-import { sha256Hex } from "../src/bundle/encoding";
-import type { TrustedKey } from "../src/bundle/keys";
+import {
+  canonicalJsonBytes,
+  keyIdFor,
+  sha256Hex,
+  type JsonValue,
+  type TrustedKey,
+} from "@commonspace/manifest";
 
 export const API = "http://api.test";
 
@@ -56,9 +60,8 @@ export class FakeApi {
       "verify",
     ])) as CryptoKeyPair;
     const raw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
-    const keyId = (await sha256Hex(raw)).slice(0, 16);
     const key = {
-      keyId,
+      keyId: await keyIdFor(raw),
       publicKey: Buffer.from(raw).toString("base64"),
       label: "test key",
       development: true,

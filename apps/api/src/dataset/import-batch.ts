@@ -3,9 +3,8 @@
  * is decoded, inspected and normalised before anything is written, so one bad item rejects the whole batch
  * with a 4xx naming it and nothing changes.
  */
+import { fromBase64, sha256Hex, SHA256_HEX_PATTERN } from "@commonspace/manifest";
 import { z } from "zod";
-import { decodeBase64 } from "../crypto/base64url";
-import { sha256Hex, SHA256_PATTERN } from "../crypto/sha256";
 import { ApiError } from "../errors";
 import { inspectImage, type ImageInfo } from "../images/inspect-image";
 import { normaliseCaption, normaliseText } from "../text/normalise-text";
@@ -17,7 +16,7 @@ export const MAX_IMPORT_ITEMS = 100;
 const importItem = z.object({
   image_base64: z.string().min(1).max(2_900_000),
   /** Optional: when given it must match the SHA-256 of the decoded bytes. */
-  sha256: z.string().regex(SHA256_PATTERN).optional(),
+  sha256: z.string().regex(SHA256_HEX_PATTERN).optional(),
   source: z.string().regex(/^[A-Za-z0-9@/._:-]{1,100}$/, "expected a package-like source name"),
   licence: spdxLicence,
   attribution: z.string().max(2000).default(""),
@@ -48,7 +47,7 @@ function optionalText(raw: string | null | undefined, field: string): string | n
 }
 
 async function checkItem(item: z.infer<typeof importItem>): Promise<CheckedImportItem> {
-  const bytes = decodeBase64(item.image_base64);
+  const bytes = fromBase64(item.image_base64);
   if (!bytes) throw new ApiError(422, "invalid_image", "image_base64 is not valid base64.");
   const info = inspectImage(bytes, null);
   const sha256 = await sha256Hex(bytes);

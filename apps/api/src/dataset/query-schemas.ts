@@ -1,11 +1,11 @@
 /** zod schemas for query and path values shared by several routes. */
 import { z } from "zod";
-import { SHA256_PATTERN } from "../crypto/sha256";
+import { SHA256_HEX_PATTERN } from "@commonspace/manifest";
 import { MODERATION_STATUSES } from "./moderation-status";
 
 /** Path parameter `:sha256`: exactly 64 lower-case hex digits (so `..%2F` and friends are a 400). */
 export const sha256Param = z.object({
-  sha256: z.string().regex(SHA256_PATTERN, "expected 64 lower-case hex digits"),
+  sha256: z.string().regex(SHA256_HEX_PATTERN, "expected 64 lower-case hex digits"),
 });
 
 /** `limit` query value: an integer from 1 to `max`, `fallback` when absent. */

@@ -1,12 +1,12 @@
+import { parseUploadManifest } from "@commonspace/manifest";
 import { describe, expect, it } from "vitest";
 import { buildManifest } from "./build-manifest";
-import { uploadManifestSchema } from "./schema";
 
 const sha = "b".repeat(64);
 
 describe("buildManifest", () => {
   it("adds the format, the publish time and each file's URL, and keeps precision and card when given", () => {
-    const upload = uploadManifestSchema.parse({
+    const upload = parseUploadManifest({
       name: "mini",
       version: "1.0.0",
       files: [{ name: "g.onnx", role: "gpt-step", sha256: sha, bytes: 5, precision: "fp16" }],
@@ -34,7 +34,7 @@ describe("buildManifest", () => {
   });
 
   it("leaves out card and precision when the publisher sent none", () => {
-    const upload = uploadManifestSchema.parse({
+    const upload = parseUploadManifest({
       name: "mini",
       version: "1",
       files: [{ name: "t.json", role: "tokenizer", sha256: sha, bytes: 5 }],

@@ -1,6 +1,5 @@
 /** Builds the public manifest of a version from a validated upload manifest. */
-import type { JsonValue } from "./canonical-json";
-import { MANIFEST_FORMAT, type PublicManifest, type UploadManifest } from "./schema";
+import { MANIFEST_FORMAT, type Manifest, type UploadManifest } from "@commonspace/manifest";
 
 /** The public path of a model file's bytes. */
 export function modelFileUrl(sha256: string): string {
@@ -8,8 +7,8 @@ export function modelFileUrl(sha256: string): string {
 }
 
 /** The public manifest for `upload`, published at `created` (ISO 8601 UTC). Files keep the upload's order. */
-export function buildManifest(upload: UploadManifest, created: string): PublicManifest {
-  const manifest: PublicManifest = {
+export function buildManifest(upload: UploadManifest, created: string): Manifest {
+  return {
     format: MANIFEST_FORMAT,
     model: upload.name,
     version: upload.version,
@@ -22,8 +21,7 @@ export function buildManifest(upload: UploadManifest, created: string): PublicMa
       ...(f.precision ? { precision: f.precision } : {}),
       url: modelFileUrl(f.sha256),
     })),
-    metrics: upload.metrics as Record<string, JsonValue>,
+    metrics: upload.metrics,
+    ...(upload.card ? { card: upload.card } : {}),
   };
-  if (upload.card) manifest.card = upload.card as Record<string, JsonValue>;
-  return manifest;
 }

@@ -4,9 +4,17 @@
  * one D1 batch. Until that batch commits nothing about the version is visible (file routes also require a
  * recorded version), and on any failure the R2 objects this request created are deleted again.
  */
+import {
+  ManifestFormatError,
+  MAX_FILES,
+  MAX_TOTAL_BYTES,
+  parseUploadManifest,
+  sha256Hex,
+  type SignedManifest,
+  type UploadManifest,
+} from "@commonspace/manifest";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
-import { sha256Hex } from "../crypto/sha256";
 import {
   MultipartError,
   boundaryFromContentType,
@@ -15,15 +23,9 @@ import {
 } from "../http/multipart-stream";
 import type { StreamedPart } from "../http/multipart-stream";
 import { buildManifest } from "./build-manifest";
-import {
-  MAX_FILES,
-  MAX_MANIFEST_PART_BYTES,
-  MAX_TOTAL_BYTES,
-  type SignedManifest,
-  type UploadManifest,
-  uploadManifestSchema,
-} from "./schema";
-import { SigningKeyError, manifestSigner, signManifest } from "./signing";
+import { MAX_MANIFEST_PART_BYTES } from "./schema";
+import { type ManifestSigner, SigningKeyError, manifestSigner, signManifest } from "./signing";
+import { checkSigningKey } from "./signing-policy";
 import { findVersion, recordVersionStatements } from "./store";
 import { storeModelFile } from "./upload";
 
@@ -62,12 +64,13 @@ async function readUploadManifest(parts: Parts): Promise<UploadManifest> {
     if (err instanceof MultipartError) throw err;
     throw new ApiError(400, "invalid_manifest", `The manifest part is not JSON: ${String(err)}`);
   }
-  const parsed = uploadManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "manifest"}: ${i.message}`);
-    throw new ApiError(400, "invalid_manifest", `Invalid manifest: ${issues.join("; ")}.`);
+  try {
+    return parseUploadManifest(json);
+  } catch (err) {
+    if (err instanceof ManifestFormatError)
+      throw new ApiError(400, "invalid_manifest", `Invalid manifest: ${err.message}`);
+    throw err;
   }
-  return parsed.data;
 }
 
 /** Streams each file part to R2; pushes the keys it created onto `created` as it goes. */
@@ -91,8 +94,12 @@ async function receiveFiles(parts: Parts, upload: UploadManifest, bucket: R2Buck
   }
 }
 
-async function recordVersion(env: Env, upload: UploadManifest, now: Date): Promise<PublishResult> {
-  const signer = await manifestSigner(env.MANIFEST_SIGNING_KEY);
+async function recordVersion(
+  env: Env,
+  signer: ManifestSigner,
+  upload: UploadManifest,
+  now: Date,
+): Promise<PublishResult> {
   const { envelope, canonical } = await signManifest(buildManifest(upload, now.toISOString()), signer);
   const manifestSha256 = await sha256Hex(canonical);
   try {
@@ -112,13 +119,18 @@ function duplicate(upload: UploadManifest): ApiError {
   );
 }
 
-async function publishParts(env: Env, parts: Parts, now: Date): Promise<PublishResult> {
+async function publishParts(
+  env: Env,
+  signer: ManifestSigner,
+  parts: Parts,
+  now: Date,
+): Promise<PublishResult> {
   const upload = await readUploadManifest(parts);
   if (await findVersion(env.DB, upload.name, upload.version)) throw duplicate(upload);
   const created: string[] = [];
   try {
     await receiveFiles(parts, upload, env.BUCKET, created);
-    return await recordVersion(env, upload, now);
+    return await recordVersion(env, signer, upload, now);
   } catch (err) {
     await Promise.all(created.map((key) => env.BUCKET.delete(key).catch(() => undefined)));
     throw err;
@@ -127,7 +139,8 @@ async function publishParts(env: Env, parts: Parts, now: Date): Promise<PublishR
 
 /**
  * Publishes the version carried by a multipart `request` (see docs/manifest-format.md). Throws `ApiError`:
- * 400 malformed, 409 duplicate version, 422 a file that does not match the manifest, 500 no signing key.
+ * 400 malformed, 409 duplicate version, 422 a file that does not match the manifest, 500 a signing key that is
+ * unusable or may not sign here (the server's configuration, not the request, is at fault).
  */
 export async function publishVersion(
   env: Env,
@@ -135,20 +148,21 @@ export async function publishVersion(
   now: Date = new Date(),
 ): Promise<PublishResult> {
   try {
-    // Fail before reading any bytes when the signing key is unusable.
-    await manifestSigner(env.MANIFEST_SIGNING_KEY);
+    // Fail before reading any bytes (so before storing any) when the signing key is unusable or not allowed.
+    const signer = await manifestSigner(env.MANIFEST_SIGNING_KEY);
+    checkSigningKey(signer.keyId, env.ENVIRONMENT);
     checkDeclaredLength(request);
     const boundary = boundaryFromContentType(request.headers.get("content-type"));
     if (!request.body) throw new MultipartError("The request has no body.");
     const parts = streamMultipart(request.body, boundary, { maxParts: MAX_FILES + 1 });
     try {
-      return await publishParts(env, parts, now);
+      return await publishParts(env, signer, parts, now);
     } finally {
       await parts.return(undefined);
     }
   } catch (err) {
     if (err instanceof MultipartError) throw new ApiError(400, "invalid_multipart", err.message);
-    if (err instanceof SigningKeyError) throw new ApiError(500, "signing_key_invalid", err.message);
+    if (err instanceof SigningKeyError) throw new ApiError(500, err.code, err.message);
     throw err;
   }
 }

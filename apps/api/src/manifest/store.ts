@@ -2,8 +2,7 @@
  * D1 access for model versions and their files (migration 0003). Publishing is one batch of statements
  * built here, so a version row never exists without its files.
  */
-import { canonicalJson } from "./canonical-json";
-import type { SignedManifest } from "./schema";
+import { canonicalJson, type SignedManifest } from "@commonspace/manifest";
 
 /** A stored model version. `manifest` is the canonical JSON text the signature covers. */
 export interface VersionRow {

@@ -6,9 +6,8 @@
  * R2 itself refuses different bytes, and we compare our own digest before completing the put. A file whose
  * key already exists is hashed but not written again.
  */
+import { toHex, type UploadFileEntry } from "@commonspace/manifest";
 import { ApiError } from "../errors";
-import { toHex } from "./encoding";
-import type { UploadFileEntry } from "./schema";
 
 /** The R2 key of a model file. */
 export function modelFileKey(sha256: string): string {

@@ -5,8 +5,8 @@
  * harmless if D1 then fails), then one D1 batch holding image, caption, pair and the stored response. The
  * image lands (or stays) pending; an image seen before is reused and only gains the new caption pair.
  */
+import { sha256Hex } from "@commonspace/manifest";
 import { Hono } from "hono";
-import { sha256Hex } from "../crypto/sha256";
 import { readContributionForm } from "../dataset/contribution-form";
 import { isUniqueViolation } from "../dataset/d1-errors";
 import { findStoredResponse, idempotencyHeader, replay } from "../dataset/idempotency";

@@ -2,9 +2,9 @@
  * Anonymous contributors: POST /v1/contributors issues an id and a bearer token for writes. The token is shown
  * once; D1 keeps only its SHA-256.
  */
+import { sha256Hex } from "@commonspace/manifest";
 import { Hono } from "hono";
 import { randomToken } from "../crypto/random-token";
-import { sha256Hex } from "../crypto/sha256";
 import type { AppBindings } from "../env";
 import { rateLimit } from "../middleware/rate-limit";
 

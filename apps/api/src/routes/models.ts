@@ -4,6 +4,7 @@
  * `Range`, 416 otherwise). Only files of recorded versions are served, so a half-published upload is never
  * reachable. Formats: docs/manifest-format.md.
  */
+import { SHA256_HEX_PATTERN } from "@commonspace/manifest";
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
@@ -13,7 +14,7 @@ import { parseByteRange } from "../http/byte-range";
 import { ifRangeAllows, strongEtag } from "../http/etag";
 import { ifNoneMatchHits } from "../http/if-none-match";
 import { CHANNELS, channelSchema, channelVersion } from "../manifest/channels";
-import { modelNameSchema, SHA256_HEX, versionSchema } from "../manifest/schema";
+import { modelNameSchema, versionSchema } from "../manifest/schema";
 import {
   envelopeJson,
   findVersion,
@@ -48,7 +49,7 @@ function manifestResponse(c: Context<AppBindings>, row: VersionRow, cacheControl
 
 /** Serves `models/<sha256>` with ETag / 304, one Range (206) or 416. */
 async function fileResponse(c: Context<AppBindings>, sha256: string): Promise<Response> {
-  if (!SHA256_HEX.test(sha256)) {
+  if (!SHA256_HEX_PATTERN.test(sha256)) {
     throw new ApiError(400, "invalid_sha256", "A model file is addressed by 64 lower-case hex characters.");
   }
   const size = await publishedFileSize(c.env.DB, sha256);

@@ -3,8 +3,8 @@
  * styles (sources), with captions that share words across concepts ("red apple" / "green apple" / "red car"),
  * so hard-negative selection has something to find.
  */
+import { toBase64 } from "@commonspace/manifest";
 import { expect } from "vitest";
-import { encodeBase64 } from "./base64";
 import { pngBytes } from "./image-bytes";
 import { ADMIN_TOKEN, postJson } from "./api";
 
@@ -47,7 +47,7 @@ export function seedItems(seedOffset = 0): ImportItem[] {
   CONCEPTS.forEach(([concept, category, captions], c) => {
     SOURCES.forEach(([source, licence, attribution], s) => {
       items.push({
-        image_base64: encodeBase64(pngBytes(16, 16, 1000 + seedOffset + c * 2 + s)),
+        image_base64: toBase64(pngBytes(16, 16, 1000 + seedOffset + c * 2 + s)),
         source,
         licence,
         attribution,

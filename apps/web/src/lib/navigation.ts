@@ -18,6 +18,7 @@ export const NAVIGATION: readonly NavEntry[] = [
   { href: "/", label: "Home" },
   { href: "/generate", label: "Generate" },
   { href: "/label", label: "Label" },
+  { href: "/models", label: "Models" },
 ];
 
 /** Whether `href` is the current page (or, for sections, an ancestor of it). */

@@ -1,19 +1,11 @@
 // A model bundle in memory: the verified bytes of each file the runtime needs, found by role, and the card.
 // Where the bytes came from (the API, a folder, a test) does not matter past this point.
+import type { BundleRole, Manifest, Precision } from "@commonspace/manifest";
 import { BundleFormatError } from "../errors";
 import { parseCard, type ModelCard } from "./card";
-import type { BundleRole, Manifest, Precision } from "./manifest";
 
-/** Roles the runtime loads. */
-export const RUNTIME_ROLES: readonly BundleRole[] = [
-  "card",
-  "tokenizer",
-  "vq-encoder",
-  "vq-decoder",
-  "gpt-step",
-  "clip-text",
-  "clip-image",
-];
+/** Roles the runtime loads, card first (@commonspace/manifest's role list). */
+export { RUNTIME_ROLES } from "@commonspace/manifest";
 
 /** One verified file. */
 export interface BundleFile {

@@ -1,6 +1,7 @@
 // Bundles that come without a signed manifest (a folder such as models/default, or the same files served as
 // static assets): card.json lists every file with its SHA-256 and size, and each file is checked against it.
 // This proves integrity (no corrupted or truncated weights), not authorship: only a signed manifest does that.
+import { sha256Hex, type BundleRole, type Precision } from "@commonspace/manifest";
 import { DownloadError, IntegrityError } from "../errors";
 import {
   assembleBundle,
@@ -11,8 +12,6 @@ import {
   type ModelBundle,
 } from "./bundle";
 import { parseCard } from "./card";
-import { sha256Hex } from "./encoding";
-import type { BundleRole, Precision } from "./manifest";
 
 /** Options for loading a bundle by its card. */
 export interface CardBundleOptions {

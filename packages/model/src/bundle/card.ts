@@ -1,8 +1,7 @@
 // card.json (docs/bundle-format.md §7): the shapes and special ids the runtime needs, read into camelCase and
 // checked for consistency once, so the generation code can trust them.
+import type { JsonValue, Precision } from "@commonspace/manifest";
 import { BundleFormatError } from "../errors";
-import type { JsonValue } from "./canonical-json";
-import type { Precision } from "./manifest";
 
 /**
  * `format` of every bundle this runtime understands (docs/bundle-format.md §3, §6). Format 2: per-layer KV

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
+import { sha256Hex } from "@commonspace/manifest";
 import { CancelledError, DownloadError, IntegrityError } from "../errors";
 import { downloadVerified, type DownloadTarget } from "./download";
-import { sha256Hex } from "./encoding";
 
 const body = Uint8Array.from({ length: 20_000 }, (_, i) => (i * 7) % 251);
 

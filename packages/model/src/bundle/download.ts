@@ -1,8 +1,8 @@
 // Downloads one file whose size and SHA-256 a signed manifest promises: streams it with progress, retries
 // with exponential backoff, resumes an interrupted transfer with `Range` (guarded by `If-Range`, since a
 // file's ETag is its SHA-256), and verifies the hash before returning. Bytes that fail are never returned.
+import { sha256Hex } from "@commonspace/manifest";
 import { CancelledError, DownloadError, IntegrityError } from "../errors";
-import { sha256Hex } from "./encoding";
 
 /** What to download and what it must be. */
 export interface DownloadTarget {

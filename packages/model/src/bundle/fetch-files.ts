@@ -1,12 +1,11 @@
 // Gets the verified bytes of a manifest's files: from the cache when it holds them (re-hashed, since disks and
 // browser caches can corrupt), otherwise downloaded, verified and only then cached. Reports progress per file
 // and in total, and storage-full failures as warnings, never by silently downloading again.
+import { sha256Hex, type BundleRole, type ManifestFile } from "@commonspace/manifest";
 import { CancelledError, ModelError, QuotaError } from "../errors";
 import type { BundleFile } from "./bundle";
 import type { BlobCache } from "./cache";
 import { downloadVerified } from "./download";
-import { sha256Hex } from "./encoding";
-import type { BundleRole, ManifestFile } from "./manifest";
 
 /** Download progress, for a progress bar. */
 export interface BundleProgress {

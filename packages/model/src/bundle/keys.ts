@@ -1,36 +1,17 @@
-// The manifest public keys this package trusts (docs/manifest-format.md §3). Each signed manifest names its
-// key id; a client verifies only with keys listed here. Ship production keys in PRODUCTION_MANIFEST_KEYS; the
-// development key's private half is public, so it is trusted only for loopback API origins unless
-// `env.trustDevelopmentKey` says otherwise.
+// Which manifest keys this runtime trusts for an API (docs/manifest-format.md §3). The keys themselves (the
+// development key, the production keys, the revoked ids) live in @commonspace/manifest. The development key's
+// private half is public, so it is trusted only for loopback API origins unless `env.trustDevelopmentKey`
+// says otherwise.
+import { DEV_MANIFEST_KEY, PRODUCTION_MANIFEST_KEYS, type TrustedKey } from "@commonspace/manifest";
 import { env } from "../env";
 
-/** An Ed25519 public key that may sign manifests. */
-export interface TrustedKey {
-  /** First 16 hex characters of the SHA-256 of the raw public key. */
-  readonly keyId: string;
-  /** Raw 32-byte public key, standard base64. */
-  readonly publicKey: string;
-  readonly label: string;
-  /** A development key: its private half is committed, so its signatures prove nothing. */
-  readonly development: boolean;
-}
-
-/** The development key (copied from apps/api/src/manifest/dev-public-key.ts). DEVELOPMENT ONLY. */
-export const DEV_MANIFEST_KEY: TrustedKey = {
-  keyId: "dbb51a15dabccf2f",
-  publicKey: "vJW3Pc0vB9a88Ty8UzbDFoooQWU0PVS/2L8vcCnwJXA=",
-  label: "development key (apps/api/.dev.vars.example)",
-  development: true,
-};
-
-/** Production signing keys. None is published yet: add each new key here before the API switches to it. */
-export const PRODUCTION_MANIFEST_KEYS: readonly TrustedKey[] = [];
+export type { TrustedKey } from "@commonspace/manifest";
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
 /**
  * The keys trusted for manifests from `api`: every production key, plus the development key when `api` is a
- * loopback origin or `env.trustDevelopmentKey` is true.
+ * loopback origin or `env.trustDevelopmentKey` is true. Revoked keys stay listed and are refused by id.
  */
 export function defaultTrustedKeys(api: string | URL): readonly TrustedKey[] {
   const host = new URL(api).hostname;

@@ -1,7 +1,7 @@
 // Command-line arguments of `commonspace`, parsed with node:util's parseArgs and checked into typed options.
 import { parseArgs } from "node:util";
+import { isPrecision, type Precision } from "@commonspace/manifest";
 import { precisionPreference } from "../bundle/bundle";
-import { isPrecision, type Precision } from "../bundle/manifest";
 import { ModelOptionError } from "../errors";
 
 /** Usage text. */

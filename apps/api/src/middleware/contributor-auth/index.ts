@@ -2,8 +2,8 @@
  * Contributor authentication for writes: `Authorization: Bearer <token>` issued by POST /v1/contributors. Only
  * the token's SHA-256 is stored, so the lookup is by hash and a database leak reveals no usable token.
  */
+import { sha256Hex } from "@commonspace/manifest";
 import { createMiddleware } from "hono/factory";
-import { sha256Hex } from "../../crypto/sha256";
 import type { Env } from "../../env";
 import { ApiError } from "../../errors";
 

@@ -1,4 +1,4 @@
-import { BackendError, DownloadError, SignatureError } from "@commonspace/model";
+import { BackendError, DownloadError, SignatureError } from "@commonspace/model/client";
 import { describe, expect, it } from "vitest";
 import { describeFailure } from "./generator.svelte";
 

@@ -1,20 +1,15 @@
-// The Generate page's state: the model (weights from the API's channel, verified and cached by
-// @commonspace/model), its download progress, the backend badge, and one generation at a time with partial
-// images, cancellation and errors sorted into what the visitor can do about them.
+// The Generate page's state: one generation at a time through the page's model client (the model runs in a
+// worker, so drawing never blocks the page), partial images as they arrive, cancellation, and errors sorted
+// into what the visitor can do about them. Loading, download progress and the backend badge belong to the
+// device's model ($lib/device-model.svelte), shared with the other pages.
 import {
   CancelledError,
   DownloadError,
   IntegrityError,
   SignatureError,
-  getBackend,
-  loadModel,
-  onBackendChange,
-  type BackendInfo,
-  type BundleProgress,
-  type Model,
   type RgbaImage,
-  type UpdateStatus,
-} from "@commonspace/model";
+} from "@commonspace/model/client";
+import type { DeviceModel } from "$lib/device-model.svelte";
 
 /** What the page is doing. */
 export type GeneratorPhase = "idle" | "loading" | "generating" | "done" | "cancelled" | "error";
@@ -26,14 +21,6 @@ export type FailureKind = "api-down" | "no-model" | "refused" | "failed";
 export interface Failure {
   readonly kind: FailureKind;
   readonly message: string;
-}
-
-/** One file's download progress. */
-export interface FileProgress {
-  readonly name: string;
-  readonly loaded: number;
-  readonly total: number;
-  readonly fromCache: boolean;
 }
 
 /** One cell of the result grid: a partial image while decoding, then the finished candidate. */
@@ -52,13 +39,6 @@ export interface GenerateRequest {
   readonly count: number;
   readonly guidance: number;
   readonly seed: number;
-}
-
-/** Options of {@link Generator}. */
-export interface GeneratorOptions {
-  /** API base URL (the weights come from its channel). */
-  readonly api: string;
-  readonly channel?: string;
 }
 
 /** Sorts an error into a {@link Failure} whose message says what happened and what to do. */
@@ -85,39 +65,23 @@ export function describeFailure(error: unknown, api: string): Failure {
 export class Generator {
   phase: GeneratorPhase = $state("idle");
   failure: Failure | undefined = $state();
-  backend: BackendInfo | undefined = $state();
-  /** Download progress per file, in manifest order; empty until loading starts. */
-  files: FileProgress[] = $state([]);
-  totalLoaded = $state(0);
-  totalBytes = $state(0);
-  /** Bytes actually downloaded (not from the cache) during this page's load. */
-  downloaded = $state(0);
   slots: Slot[] = $state([]);
   /** Image tokens sampled per candidate so far, of `totalTokens`. */
   tokens = $state(0);
   totalTokens = $state(0);
-  modelVersion: string | undefined = $state();
-  updateStatus: UpdateStatus | undefined = $state();
-  /** Warnings that did not stop anything (a refused update, storage quota). */
-  warnings: string[] = $state([]);
+  /** Distinct partial grids painted during the last generation (progress the page could show). */
+  partials = $state(0);
 
-  private readonly api: string;
-  private readonly channel: string;
-  private model: Promise<Model> | undefined;
   private controller: AbortController | undefined;
-  private readonly unsubscribe: () => void;
 
-  constructor(options: GeneratorOptions) {
-    this.api = options.api;
-    this.channel = options.channel ?? "stable";
-    void getBackend().then((info) => (this.backend = info));
-    this.unsubscribe = onBackendChange((info) => (this.backend = info));
-  }
+  constructor(
+    readonly device: DeviceModel,
+    private readonly api: string,
+  ) {}
 
-  /** Cancels any work and stops following backend changes (the page is gone). */
+  /** Cancels any work (the page is gone). */
   dispose(): void {
     this.cancel();
-    this.unsubscribe();
   }
 
   /** Whether a load or generation is running (Cancel is useful). */
@@ -137,13 +101,15 @@ export class Generator {
     this.controller = controller;
     this.failure = undefined;
     this.tokens = 0;
+    this.partials = 0;
     this.slots = Array.from({ length: request.count }, (_, index) => emptySlot(index));
     try {
       this.phase = "loading";
-      const model = await this.loadOnce(controller.signal);
+      const loaded = await this.device.ready();
+      if (controller.signal.aborted) throw new CancelledError("the generation was cancelled");
       this.phase = "generating";
-      this.totalTokens = model.card.vq.grid ** 2;
-      const result = await model.generate(request.caption, {
+      this.totalTokens = loaded.card.vq.grid ** 2;
+      const result = await this.device.client.generate(request.caption, {
         count: request.count,
         guidance: request.guidance,
         seed: request.seed,
@@ -175,44 +141,8 @@ export class Generator {
   }
 
   private showPartial(partial: readonly RgbaImage[]): void {
+    this.partials += 1;
     this.slots = partial.map((image, index) => ({ ...emptySlot(index), image }));
-  }
-
-  /** The model, loaded once; a failed or cancelled load is tried again next time. */
-  private loadOnce(signal: AbortSignal): Promise<Model> {
-    this.model ??= this.load(signal);
-    const loading = this.model;
-    loading.catch(() => {
-      if (this.model === loading) this.model = undefined;
-    });
-    return loading;
-  }
-
-  private async load(signal: AbortSignal): Promise<Model> {
-    const model = await loadModel(
-      { api: this.api, channel: this.channel },
-      {
-        signal,
-        onProgress: (p) => this.showDownload(p),
-        onWarning: (warning) => (this.warnings = [...this.warnings, warning.message]),
-        onStatus: (status) => (this.updateStatus = status.status),
-      },
-    );
-    this.modelVersion = model.card.version;
-    this.backend = await model.backend();
-    return model;
-  }
-
-  private showDownload(p: BundleProgress): void {
-    const entry: FileProgress = { name: p.file, loaded: p.loaded, total: p.total, fromCache: p.fromCache };
-    const at = this.files.findIndex((f) => f.name === p.file);
-    if (at < 0) this.files = [...this.files, entry];
-    else {
-      if (!p.fromCache) this.downloaded += Math.max(0, p.loaded - (this.files[at]?.loaded ?? 0));
-      this.files[at] = entry;
-    }
-    this.totalLoaded = p.totalLoaded;
-    this.totalBytes = p.totalBytes;
   }
 }
 

@@ -106,11 +106,6 @@ export const SHOWN_METRICS: readonly { key: string; label: string; format: (v: n
   { key: "caption_accuracy", label: "Captioning top-1", format: (v) => `${(v * 100).toFixed(0)} %` },
 ];
 
-/** `bytes` as MB with one decimal (two under 1 MB). */
-export function megabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(bytes < 1e6 ? 2 : 1)} MB`;
-}
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
