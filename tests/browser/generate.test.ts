@@ -5,10 +5,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devAdminToken, startApi, type ApiServer } from "../support/api-server";
+import { startApi, type ApiServer } from "../support/api-server";
 import { launchBrowser, type TestBrowser } from "../support/browser";
 import { REPO_ROOT } from "../support/paths";
-import { runToCompletion } from "../support/process-group";
+import { publishBundle } from "../support/publish";
 import { startWeb, type WebApp } from "../support/web-app";
 
 /** Set SCREENSHOT_DIR to keep a screenshot of each state for a human to look at. */
@@ -17,7 +17,6 @@ const TINY_BUNDLE = join(REPO_ROOT, "packages/model/test/fixtures/tiny-bundle");
 /** The version the API serves on "stable" (the fixture's card). */
 const TINY_VERSION = (JSON.parse(readFileSync(join(TINY_BUNDLE, "card.json"), "utf8")) as { version: string })
   .version;
-const PUBLISH = join(REPO_ROOT, "apps/api/scripts/publish-bundle.mjs");
 const REQUEST = { caption: "red apple", count: 4, seed: 7 };
 
 /** Fills the form and presses Generate. */
@@ -101,14 +100,7 @@ describe("generate page", () => {
 
   beforeAll(async () => {
     api = await startApi();
-    await runToCompletion(
-      "publish-bundle",
-      process.execPath,
-      [PUBLISH, "--dir", TINY_BUNDLE, "--api", api.url, "--token", devAdminToken()],
-      {
-        cwd: REPO_ROOT,
-      },
-    );
+    await publishBundle(api.url, TINY_BUNDLE);
     web = await startWeb(api.url);
     wasm = await launchBrowser();
   });

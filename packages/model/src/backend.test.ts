@@ -69,6 +69,18 @@ describe("backend choice", () => {
     expect(out["image"]?.dims).toEqual([1, 3, 32, 32]);
   });
 
+  test("creates a session on wasm when asked, without leaving WebGPU (the self-check's reference)", async () => {
+    fakeGpu({ features: new Set() });
+    const changes: BackendInfo[] = [];
+    const off = onBackendChange((info) => changes.push(info));
+    const bytes = await readFile(join(TINY_BUNDLE_DIR, "vq_decoder.fp16.onnx"));
+    const session = await createSession(new Uint8Array(bytes), { label: "vq-decoder", backend: "wasm" });
+    off();
+    expect(session.backend).toBe("wasm");
+    expect(changes).toEqual([]);
+    expect(await getBackend()).toMatchObject({ name: "webgpu", threads: 1, selfCheck: undefined });
+  });
+
   test("queues creation so a failed session does not block the ones after it", async () => {
     const bytes = new Uint8Array(await readFile(join(TINY_BUNDLE_DIR, "vq_decoder.fp16.onnx")));
     const [bad, good] = await Promise.allSettled([

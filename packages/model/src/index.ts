@@ -1,7 +1,7 @@
 // Public API of @commonspace/model (browser-safe: no Node built-ins). Node-only parts — the filesystem cache,
 // bundles from a folder, the CLI — are in "@commonspace/model/node".
 export { describeWasmThreads, env, resolveWasmThreads } from "./env";
-export type { BackendPreference, ModelEnv, WasmThreads } from "./env";
+export type { BackendPreference, ModelEnv, ThreadScope, WasmThreads } from "./env";
 export { getBackend, onBackendChange, fallBackToWasm, resetBackend } from "./backend";
 export type { BackendInfo, BackendName, BackendSelfCheck } from "./backend";
 export {

@@ -61,6 +61,10 @@ export class DeviceModel {
   loaded: LoadedModel<ModelError> | undefined = $state();
   backend: BackendInfo | undefined = $state();
   update: AvailableUpdate | undefined = $state();
+  /** Why the channel's newest version was not offered (it did not verify), from the last check. */
+  refusedUpdate: string | undefined = $state();
+  /** The last check could not reach the API (offline, or the API is down). */
+  unreachable: string | undefined = $state();
   /** A download (first load or install) is running. */
   downloading = $state(false);
   files: FileProgress[] = $state([]);
@@ -130,6 +134,7 @@ export class DeviceModel {
    * a version that does not verify (signature, format) is not offered but shown as a warning.
    */
   async checkForUpdate(): Promise<AvailableUpdate | undefined> {
+    this.refusedUpdate = this.unreachable = undefined;
     try {
       const check = await this.client.checkForUpdate();
       this.update = check.available
@@ -137,10 +142,12 @@ export class DeviceModel {
         : undefined;
     } catch (error) {
       this.update = undefined;
-      if (!(error instanceof DownloadError || error instanceof CancelledError))
-        this.warn(
-          `The newest version on ${this.channel} was refused; this device keeps ${this.version ?? "its version"}: ${messageOf(error)}`,
-        );
+      if (error instanceof DownloadError) this.unreachable = messageOf(error);
+      else if (!(error instanceof CancelledError)) {
+        const keeps = this.version ?? "its version";
+        this.refusedUpdate = `The newest version on ${this.channel} was refused; this device keeps ${keeps}: ${messageOf(error)}`;
+        this.warn(this.refusedUpdate);
+      }
     }
     return this.update;
   }

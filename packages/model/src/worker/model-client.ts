@@ -73,7 +73,10 @@ export class ModelClient extends Emitter<ModelClientEvents> {
     return this.current;
   }
 
-  /** Loads a model in the worker, or joins the load of the same source another client started. */
+  /**
+   * Loads a model in the worker. A source that is already loading (another consumer asked) is joined, one that
+   * is already active is returned as it is: updates after that go through checkForUpdate / install.
+   */
   async load(source: WorkerModelSource, options: ClientLoadOptions = {}): Promise<LoadedModel<ModelError>> {
     const { signal, onProgress, ...rest } = options;
     const absolute = absoluteSource(source);

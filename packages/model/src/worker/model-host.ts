@@ -56,6 +56,8 @@ export class ModelHost extends Emitter<WorkerEvents<ModelError>> {
   private readonly stores: Stores;
   private readonly indexes = new SearchIndexes();
   private loading: SharedTask<LoadedModel<ModelError>, BundleProgress> | undefined;
+  /** The source asked for last: a load that finishes after another source was asked for is not made active. */
+  private requested: string | undefined;
   private readonly offBackend: () => void;
 
   constructor(private readonly options: ModelHostOptions = {}) {
@@ -93,16 +95,21 @@ export class ModelHost extends Emitter<WorkerEvents<ModelError>> {
         const [q] = typeof query === "string" ? await m.embedText([query]) : await m.embedImage([query]);
         return this.indexes.search(name, q as Float32Array, k);
       }),
-    checkForUpdate: (c) => this.activeStore("checkForUpdate").checkForUpdate({ signal: c.signal }),
+    checkForUpdate: (c) => this.withStore("checkForUpdate").store.checkForUpdate({ signal: c.signal }),
     install: async (c, options) => {
-      const result = await this.activeStore("install").install(await this.installOptions(c, options));
-      return result.status === "installed" ? this.activate(result) : this.describeActive(result);
+      const active = this.withStore("install");
+      const result = await active.store.install(await this.installOptions(c, options));
+      if (result.status === "installed") return this.swap(active, result.bundle, result);
+      return { ...active.loaded, status: result.status, error: result.error };
     },
-    rollback: async (c, options) =>
-      this.activate(await this.activeStore("rollback").rollback(await this.installOptions(c, options))),
-    versions: async () => this.activeStore("versions").versions({ precisions: await this.precisions() }),
-    clear: () => this.activeStore("clear").clear(),
-    activeVersion: () => this.activeStore("activeVersion").activeVersion(),
+    rollback: async (c, options) => {
+      const active = this.withStore("rollback");
+      const result = await active.store.rollback(await this.installOptions(c, options));
+      return this.swap(active, result.bundle, result);
+    },
+    versions: async () => this.withStore("versions").store.versions({ precisions: await this.precisions() }),
+    clear: () => this.withStore("clear").store.clear(),
+    activeVersion: () => this.withStore("activeVersion").store.activeVersion(),
   };
 
   /** Stops listening for backend changes (tests; a worker just ends). */
@@ -113,6 +120,7 @@ export class ModelHost extends Emitter<WorkerEvents<ModelError>> {
   private async load(context: OperationContext, source: WorkerModelSource, options: WorkerLoadOptions) {
     await applyWorkerSettings(options);
     const key = sourceKey(source);
+    this.requested = key;
     const active = this.slot.active;
     if (active?.key === key) return active.loaded;
     if (this.loading?.key !== key) {
@@ -120,9 +128,14 @@ export class ModelHost extends Emitter<WorkerEvents<ModelError>> {
         this.loadNow(source, options, signal, onProgress),
       );
       this.loading = task;
+      const settle = (failed: boolean): void => {
+        if (this.loading === task) this.loading = undefined;
+        // A failed load asked for nothing: the active model's source is the one asked for again.
+        if (failed && this.requested === key) this.requested = this.slot.active?.key;
+      };
       void task.settled().then(
-        () => this.loading === task && (this.loading = undefined),
-        () => this.loading === task && (this.loading = undefined),
+        () => settle(false),
+        () => settle(true),
       );
     }
     return this.loading.join(context.signal, context.progress);
@@ -135,45 +148,39 @@ export class ModelHost extends Emitter<WorkerEvents<ModelError>> {
     onProgress: (progress: BundleProgress) => void,
   ): Promise<LoadedModel<ModelError>> {
     const precisions = options.precisions ?? (await this.precisions());
+    const key = sourceKey(source);
     if ("url" in source) {
       const fetchOption = this.options.fetch && { fetch: this.options.fetch };
       const bundle = await loadBundleFromUrl(source.url, { precisions, signal, ...fetchOption });
-      const loaded = describe(bundle, { status: "static", error: undefined });
-      return this.swap({ key: sourceKey(source), loaded, store: undefined }, bundle);
+      return this.swap({ key, store: undefined }, bundle, { status: "static", error: undefined });
     }
     const store = await this.stores.get(source);
     const update = options.update && { update: options.update };
     const result = await store.load({ precisions, signal, onProgress, ...update });
-    return this.swap(
-      { key: sourceKey(source), loaded: describe(result.bundle, result), store },
-      result.bundle,
-    );
+    return this.swap({ key, store }, result.bundle, result);
   }
 
-  /** Makes a store result's bundle the active model (same source, new version). */
-  private activate(result: StoreLoadResult): LoadedModel<ModelError> {
-    const active = this.slot.active as Active;
-    return this.swap({ ...active, loaded: describe(result.bundle, result) }, result.bundle);
+  /**
+   * Makes `bundle` the active model (unless another source was asked for since) and tells every client.
+   * Operations already running keep the model they started on (ModelSlot).
+   */
+  private swap(
+    target: Pick<Active, "key" | "store">,
+    bundle: ModelBundle,
+    result: Parameters<typeof describe>[1],
+  ): LoadedModel<ModelError> {
+    const loaded = describe(bundle, result);
+    if (this.requested !== undefined && this.requested !== target.key) return loaded; // superseded
+    this.slot.swap(createModel(bundle), { ...target, loaded });
+    this.emit("model", loaded);
+    return loaded;
   }
 
-  private describeActive(result: StoreLoadResult): LoadedModel<ModelError> {
-    const active = this.slot.active as Active;
-    return { ...active.loaded, status: result.status, error: result.error };
-  }
-
-  private swap(active: Active, bundle: ModelBundle): LoadedModel<ModelError> {
-    const model: Model = createModel(bundle);
-    this.slot.swap(model, active);
-    this.emit("model", active.loaded);
-    return active.loaded;
-  }
-
-  private activeStore(operation: string): ManagedStore {
-    const store = this.slot.active?.store;
-    if (store) return store;
-    const found = this.slot.active
-      ? `the active model is a static bundle (${this.slot.active.key})`
-      : "no model is loaded";
+  /** The active model, which must come from an API channel for store operations. */
+  private withStore(operation: string): Active & { store: ManagedStore } {
+    const active = this.slot.active;
+    if (active?.store) return active as Active & { store: ManagedStore };
+    const found = active ? `the active model is a static bundle (${active.key})` : "no model is loaded";
     throw new ModelError(
       `${operation} needs a model loaded from an API channel, but ${found}. Call load({ api, channel }) first.`,
     );

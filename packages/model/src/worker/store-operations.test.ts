@@ -103,6 +103,19 @@ describe("store operations through the worker", () => {
     expect(await client.versions()).toEqual([]);
   });
 
+  test("a failed load of another source leaves the model, and the next install, as they were", async () => {
+    const client = pair.client();
+    await client.load(source);
+    await expect(client.load({ url: "http://api.test/no-such-bundle/" })).rejects.toMatchObject({
+      name: "DownloadError",
+      status: 404,
+    });
+    expect(client.model?.version).toBe("v1");
+    await api.publish("v2", await bundleFiles(TINY_FORMAT2_DIR));
+    expect(await client.install()).toMatchObject({ version: "v2", status: "installed" });
+    expect(client.card?.format).toBe(2);
+  });
+
   test("store operations on a model without a store say what to load", async () => {
     await expect(pair.client().checkForUpdate()).rejects.toThrow(
       "checkForUpdate needs a model loaded from an API channel, but no model is loaded. Call load({ api, channel }) first.",

@@ -51,6 +51,9 @@ export class DevicePanel {
   check(): Promise<void> {
     return this.act("check", async () => {
       const update = await this.device.checkForUpdate();
+      if (this.device.refusedUpdate) throw new Error(this.device.refusedUpdate);
+      if (this.device.unreachable)
+        throw new Error(`Cannot reach the API to check for updates: ${this.device.unreachable}`);
       return update ? undefined : `No newer version on ${this.device.channel}.`;
     });
   }
