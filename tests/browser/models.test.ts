@@ -7,12 +7,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApi, type ApiServer } from "../support/api-server";
+import type { ApiServer } from "../support/api-server";
 import { axeViolations } from "../support/axe";
-import { launchBrowser, type TestBrowser } from "../support/browser";
+import type { TestBrowser } from "../support/browser";
 import { REPO_ROOT } from "../support/paths";
 import { publishBundle } from "../support/publish";
-import { startWeb, type WebApp } from "../support/web-app";
+import { startStack, type Stack } from "../support/stack";
+import type { WebApp } from "../support/web-app";
 
 const FIXTURES = join(REPO_ROOT, "packages/model/test/fixtures");
 const V1_DIR = join(FIXTURES, "tiny-bundle");
@@ -56,6 +57,7 @@ async function actionMessage(page: Page): Promise<{ kind: string; text: string }
 }
 
 describe("model updates on /models", () => {
+  let stack: Stack;
   let api: ApiServer;
   let web: WebApp;
   let browser: TestBrowser;
@@ -65,10 +67,8 @@ describe("model updates on /models", () => {
   let v1: { version: string; tokens: string };
 
   beforeAll(async () => {
-    api = await startApi();
-    await publishBundle(api.url, V1_DIR, "stable");
-    web = await startWeb(api.url);
-    browser = await launchBrowser();
+    stack = await startStack({ bundles: [{ dir: V1_DIR, channel: "stable" }] });
+    ({ api, web, browser } = stack);
     ({ page, errors } = await browser.newPage());
     page.on(
       "request",
@@ -77,11 +77,7 @@ describe("model updates on /models", () => {
     v1 = await generateOn(page, web.url);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await api?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   it("follows beta, refuses a corrupted download, then installs the new version with progress and Generate uses it", async () => {
     expect(v1.version).toBe(V1);

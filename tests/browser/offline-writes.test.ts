@@ -2,29 +2,17 @@
 // waits in IndexedDB, survives a reload, and reaches the API exactly once when the network returns.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApi, type ApiServer } from "../support/api-server";
 import { axeViolations } from "../support/axe";
-import { launchBrowser, type TestBrowser } from "../support/browser";
-import { seedPairs } from "../support/seed-pairs";
-import { startWeb, type WebApp } from "../support/web-app";
+import { startStack, type Stack } from "../support/stack";
 
 describe("offline writes", () => {
-  let api: ApiServer;
-  let web: WebApp;
-  let browser: TestBrowser;
+  let stack: Stack;
 
   beforeAll(async () => {
-    api = await startApi();
-    await seedPairs(api.url, 8);
-    web = await startWeb(api.url);
-    browser = await launchBrowser();
+    stack = await startStack({ seedPairs: 8 });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await api?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   /** Answers to the API as the page sent them: the status of each request that got an answer, and its body. */
   function answerLog(page: Page): { statuses: number[]; bodies: string[] } {
@@ -38,15 +26,15 @@ describe("offline writes", () => {
   }
 
   it("queues an answer given offline, keeps it across a reload, and sends it once when the network returns", async () => {
-    const { page, errors } = await browser.newPage();
+    const { page, errors } = await stack.browser.newPage();
     const { statuses, bodies } = answerLog(page);
-    await page.goto(`${web.url}/label`);
+    await page.goto(`${stack.web.url}/label`);
     const task = page.getByTestId("task");
     await task.waitFor();
     const taskId = await task.getAttribute("data-task-id");
     expect(await axeViolations(page)).toEqual([]);
 
-    await browser.context.setOffline(true);
+    await stack.browser.context.setOffline(true);
     await page.keyboard.press("1");
     await page.getByTestId("label-waiting").waitFor();
     expect(await page.getByTestId("label-waiting").textContent()).toContain("1 waiting");
@@ -57,7 +45,7 @@ describe("offline writes", () => {
     await page.getByTestId("label-waiting").waitFor();
     expect(statuses).toEqual([]);
 
-    await browser.context.setOffline(false);
+    await stack.browser.context.setOffline(false);
     await page.getByTestId("label-waiting").waitFor({ state: "detached", timeout: 30_000 });
     expect(statuses).toEqual([201]);
 
@@ -67,7 +55,7 @@ describe("offline writes", () => {
     ) as {
       token?: string;
     };
-    const again = await fetch(`${api.url}/v1/tasks/${taskId}/answer`, {
+    const again = await fetch(`${stack.api.url}/v1/tasks/${taskId}/answer`, {
       method: "POST",
       headers: { authorization: `Bearer ${stored.token}`, "content-type": "application/json" },
       body: bodies[0],

@@ -6,12 +6,9 @@
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApi, type ApiServer } from "../support/api-server";
 import { axeViolations } from "../support/axe";
-import { launchBrowser, type TestBrowser } from "../support/browser";
 import { REPO_ROOT } from "../support/paths";
-import { publishBundle } from "../support/publish";
-import { startWeb, type WebApp } from "../support/web-app";
+import { startStack, type Stack } from "../support/stack";
 
 const DEFAULT_BUNDLE = join(REPO_ROOT, "models/default");
 
@@ -39,7 +36,9 @@ function countPaintedGrids(page: Page): Promise<void> {
       const phase = document.querySelector('[data-testid="status"]')?.getAttribute("data-phase");
       if (phase !== "generating" && phase !== "loading" && seen.size > 0) return;
       let hash = 0;
-      for (const canvas of document.querySelectorAll<HTMLCanvasElement>('[data-testid="candidate"] canvas')) {
+      for (const canvas of Array.from(
+        document.querySelectorAll<HTMLCanvasElement>('[data-testid="candidate"] canvas'),
+      )) {
         const data = canvas.getContext("2d")?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
         for (let i = 3; i < data.length; i += 16)
           hash = (hash * 31 + (data[i] ?? 0) + (data[i - 1] ?? 0)) | 0;
@@ -53,26 +52,17 @@ function countPaintedGrids(page: Page): Promise<void> {
 }
 
 describe("the Generate page while the default model draws", () => {
-  let api: ApiServer;
-  let web: WebApp;
-  let browser: TestBrowser;
+  let stack: Stack;
 
   beforeAll(async () => {
-    api = await startApi();
-    await publishBundle(api.url, DEFAULT_BUNDLE, "stable");
-    web = await startWeb(api.url);
-    browser = await launchBrowser();
+    stack = await startStack({ bundles: [{ dir: DEFAULT_BUNDLE, channel: "stable" }] });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await api?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   it("paints at least three partial grids during an 8-image generation, and passes axe", async () => {
-    const { page, errors } = await browser.newPage();
-    await page.goto(`${web.url}/generate`);
+    const { page, errors } = await stack.browser.newPage();
+    await page.goto(`${stack.web.url}/generate`);
     await fill(page, "red heart", 8, 3);
     await page.getByTestId("generate").click();
     expect(await settled(page)).toBe("done"); // the first run downloads and warms the model
@@ -88,8 +78,8 @@ describe("the Generate page while the default model draws", () => {
   });
 
   it("handles a real click on Cancel mid-generation and stops within a step", async () => {
-    const { page, errors } = await browser.newPage();
-    await page.goto(`${web.url}/generate`);
+    const { page, errors } = await stack.browser.newPage();
+    await page.goto(`${stack.web.url}/generate`);
     await fill(page, "smiling face with sunglasses", 8, 5);
     // Record the tokens drawn when the click reaches the page (capture phase: before the app's own handler).
     await page.evaluate(() => {

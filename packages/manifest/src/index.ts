@@ -28,6 +28,12 @@ export {
   RUNTIME_ROLES,
 } from "./roles";
 export type { BundleRole, Precision, RoleKind } from "./roles";
-export { ManifestFormatError, parseEnvelope, parseUploadManifest, validateManifest } from "./validate";
+export {
+  describeValue,
+  ManifestFormatError,
+  parseEnvelope,
+  parseUploadManifest,
+  validateManifest,
+} from "./validate";
 export { ManifestSignatureError, verifyEd25519, verifySignedManifest } from "./verify";
 export type { SignatureProblem, VerifiedManifest, VerifyOptions } from "./verify";

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { MANIFEST_FORMAT, MAX_FILE_BYTES } from "./format";
 import { BUNDLE_ROLES } from "./roles";
-import { ManifestFormatError, parseEnvelope, parseUploadManifest, validateManifest } from "./validate";
+import {
+  describeValue,
+  ManifestFormatError,
+  parseEnvelope,
+  parseUploadManifest,
+  validateManifest,
+} from "./validate";
 
 const sha = "a".repeat(64);
 const entry = { name: "w.onnx", role: "gpt-step", sha256: sha, bytes: 10 };
@@ -115,5 +121,14 @@ describe("parseEnvelope", () => {
     ],
   ])("refuses an envelope with %s", (_what, value, field) => {
     expect(() => parseEnvelope(value)).toThrow(expect.objectContaining({ field }));
+  });
+});
+
+describe("describeValue", () => {
+  it("names a bad value briefly: strings quoted and cut at 80, arrays by length, objects as such", () => {
+    expect(describeValue("x".repeat(100))).toBe(JSON.stringify(`${"x".repeat(77)}...`));
+    expect(describeValue(3)).toBe("3");
+    expect(describeValue([1, 2])).toBe("an array of 2");
+    expect(describeValue({ a: 1 })).toBe("an object");
   });
 });

@@ -29,7 +29,7 @@ export class ManifestFormatError extends Error {
     readonly found: unknown,
     readonly expected: string,
   ) {
-    super(`${field} is ${describe(found)}, expected ${expected}.`);
+    super(`${field} is ${describeValue(found)}, expected ${expected}.`);
   }
 }
 
@@ -158,7 +158,8 @@ function jsonObject(value: unknown, at: string): Record<string, JsonValue> {
   return obj as Record<string, JsonValue>;
 }
 
-function describe(value: unknown): string {
+/** A short description of a bad value for error messages: a string (cut at 80), a number, "an array of 3", "an object". */
+export function describeValue(value: unknown): string {
   if (typeof value === "string")
     return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (value === undefined || value === null || typeof value !== "object") return String(value);

@@ -1,5 +1,6 @@
 // Named errors of @commonspace/model. Every message says the bad value, what was expected and how to fix it,
 // so a caller (or a person reading a log) never needs the stack to know what went wrong.
+import { describeValue } from "@commonspace/manifest";
 
 /** Base class: `instanceof ModelError` catches every error this package throws on purpose. */
 export class ModelError extends Error {
@@ -58,7 +59,7 @@ export class BundleFormatError extends ModelError {
     readonly expected: string,
   ) {
     super(
-      `${field} is ${describe(found)}, expected ${expected}. Re-export the bundle with training/export.py.`,
+      `${field} is ${describeValue(found)}, expected ${expected}. Re-export the bundle with training/export.py.`,
     );
   }
 }
@@ -118,14 +119,6 @@ export class ModelOptionError extends ModelError {
     readonly found: unknown,
     readonly expected: string,
   ) {
-    super(`Option ${option} is ${describe(found)}, expected ${expected}.`);
+    super(`Option ${option} is ${describeValue(found)}, expected ${expected}.`);
   }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === "string")
-    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (value === undefined || value === null || typeof value !== "object") return String(value);
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  return "an object";
 }

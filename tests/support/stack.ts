@@ -1,0 +1,48 @@
+/**
+ * The whole product for a browser test: the real API (wrangler dev, fresh D1/R2), optionally with bundles
+ * published to channels and a small approved dataset, the web app's production build for that API, and a
+ * Chromium. `stop()` ends all three (idempotent, safe after a failed start).
+ */
+import { startApi, type ApiServer } from "./api-server";
+import { launchBrowser, type LaunchBrowserOptions, type TestBrowser } from "./browser";
+import { publishBundle } from "./publish";
+import { seedPairs } from "./seed-pairs";
+import { startWeb, type WebApp } from "./web-app";
+
+/** Options of {@link startStack}. */
+export interface StackOptions {
+  /** Bundle folders to publish, in order, each to its channel. */
+  readonly bundles?: readonly { readonly dir: string; readonly channel: "stable" | "beta" }[];
+  /** Approved image–caption concepts to import (see seedPairs); none by default. */
+  readonly seedPairs?: number;
+  readonly browser?: LaunchBrowserOptions;
+}
+
+/** A running stack. */
+export interface Stack {
+  readonly api: ApiServer;
+  readonly web: WebApp;
+  readonly browser: TestBrowser;
+  stop(): Promise<void>;
+}
+
+/** Starts API, web build and browser; see the file header. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const parts: { api?: ApiServer; web?: WebApp; browser?: TestBrowser } = {};
+  const stop = async () => {
+    await parts.browser?.close();
+    await parts.web?.stop();
+    await parts.api?.stop();
+  };
+  try {
+    const api = (parts.api = await startApi());
+    for (const bundle of options.bundles ?? []) await publishBundle(api.url, bundle.dir, bundle.channel);
+    if (options.seedPairs) await seedPairs(api.url, options.seedPairs);
+    const web = (parts.web = await startWeb(api.url));
+    const browser = (parts.browser = await launchBrowser(options.browser));
+    return { api, web, browser, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
