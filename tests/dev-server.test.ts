@@ -59,3 +59,9 @@ it("serves the onnxruntime-web wasm that @commonspace/model loads", async () => 
 it("still refuses files outside the repository", async () => {
   expect((await fetch(`${base}/@fs/etc/passwd`)).status).toBe(403);
 });
+
+it("serves pages cross-origin isolated, with the production host's headers (static/_headers)", async () => {
+  const response = await fetch(`${base}/generate`);
+  expect(response.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+  expect(response.headers.get("cross-origin-embedder-policy")).toBe("require-corp");
+});
