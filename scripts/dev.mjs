@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // `npm run dev`: the API (wrangler dev on local, persisted D1/R2/Durable Objects, migrations applied) and the
-// web app (vite dev) together, offline. Prints both URLs once both answer; Ctrl-C (or SIGTERM, or either
-// side exiting) stops both, whole process groups included. Once the API answers it seeds the dataset (first
+// web app (vite dev) together, offline. Prints the URLs once they answer; Ctrl-C (or SIGTERM, or any of them
+// exiting) stops them all, whole process groups included. Once the API answers it seeds the dataset (first
 // start) and publishes models/default to the `stable` channel (when that card is new), so the Generate page
 // loads its weights from the API as in production. Plain Node, no dependencies beyond node_modules.
+// It also serves the embeddable widget's demo page on an origin of its own (scripts/widget-demo.mjs), with the
+// widget rebuilt on every change (`vite build --watch -c vite.widget.config.ts` into .state/widget) and served
+// from a third origin, as a real third-party site would embed it (docs/widget.md).
 //
-// Environment: API_PORT (default 8787), WEB_PORT (default 5173), DEV_MODEL_DIR (bundle folder to publish
-// instead of models/default).
+// Environment: API_PORT (default 8787), WEB_PORT (default 5173), DEMO_PORT (default 5174), WIDGET_PORT (default
+// 5175), DEV_MODEL_DIR (bundle folder to publish instead of models/default).
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -22,8 +25,12 @@ const SEEDED_MARK = join(STATE, "seeded");
 const HOST = "127.0.0.1";
 const API_PORT = parsePort("API_PORT", 8787);
 const WEB_PORT = parsePort("WEB_PORT", 5173);
+const DEMO_PORT = parsePort("DEMO_PORT", 5174);
+const WIDGET_PORT = parsePort("WIDGET_PORT", 5175);
 const API_URL = `http://${HOST}:${API_PORT}`;
 const WEB_URL = `http://${HOST}:${WEB_PORT}`;
+const DEMO_URL = `http://${HOST}:${DEMO_PORT}`;
+const WIDGET_DIR = join(STATE, "widget");
 const READY_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 5_000;
 
@@ -234,12 +241,34 @@ async function publishDefaultModel() {
   }
 }
 
+// ── Widget demo ─────────────────────────────────────────────────────────────────────────────────────────
+// The widget rebuilt on every change into .state/widget (for the dev API), and the demo's two servers: the page
+// on DEMO_PORT, the widget's files on WIDGET_PORT (see scripts/widget-demo.mjs).
+function startWidgetServers(vite) {
+  const buildArgs = [vite, "build", "-c", "vite.widget.config.ts", "--watch", "--logLevel", "warn"];
+  const widget = start("wgt", process.execPath, buildArgs, {
+    cwd: join(ROOT, "apps/web"),
+    env: {
+      ...ENV,
+      PUBLIC_API_URL: API_URL,
+      WIDGET_OUT_DIR: WIDGET_DIR,
+      VITE_CONFIG_NATIVE_IGNORE_WARNING: "true",
+    },
+  });
+  const demoEnv = { ...ENV, DEMO_PORT: String(DEMO_PORT), WIDGET_PORT: String(WIDGET_PORT), API_URL };
+  const demo = start("demo", process.execPath, [join(ROOT, "scripts/widget-demo.mjs")], {
+    env: { ...demoEnv, WIDGET_DIR },
+  });
+  return [widget, demo];
+}
+
 function printReady() {
   const line = "─".repeat(60);
   console.log(`\n${line}\n  Commonspace is running\n`);
   console.log(`    web  ${WEB_URL}/`);
-  console.log(`    api  ${API_URL}   (health: ${API_URL}/v1/health)\n`);
-  console.log(`  Press Ctrl-C to stop both.\n${line}\n`);
+  console.log(`    api  ${API_URL}   (health: ${API_URL}/v1/health)`);
+  console.log(`    demo ${DEMO_URL}/   (the widget on a site of its own; docs/widget.md)\n`);
+  console.log(`  Press Ctrl-C to stop them all.\n${line}\n`);
 }
 
 async function main() {
@@ -250,6 +279,8 @@ async function main() {
   prepareLocalState();
   await assertPortFree(API_PORT, "API_PORT");
   await assertPortFree(WEB_PORT, "WEB_PORT");
+  await assertPortFree(DEMO_PORT, "DEMO_PORT");
+  await assertPortFree(WIDGET_PORT, "WIDGET_PORT");
   const wrangler = binPath("wrangler", "wrangler", ROOT);
   const vite = binPath("vite", "vite", join(ROOT, "apps/web"));
 
@@ -261,12 +292,15 @@ async function main() {
     cwd: join(ROOT, "apps/web"),
     env: { ...ENV, PUBLIC_API_URL: API_URL },
   });
-  for (const m of [api, web]) m.exited.then((code) => stopAll(`${m.name} exited (code ${code})`, 1));
+  const [widget, demo] = startWidgetServers(vite);
+  for (const m of [api, web, widget, demo])
+    m.exited.then((code) => stopAll(`${m.name} exited (code ${code})`, 1));
 
   try {
     await Promise.all([
       waitUntilAnswering(`${API_URL}/v1/health`, api),
       waitUntilAnswering(`${WEB_URL}/`, web),
+      waitUntilAnswering(`${DEMO_URL}/`, demo),
     ]);
   } catch (err) {
     await stopAll(err instanceof Error ? err.message : String(err), 1);

@@ -2,6 +2,7 @@
 import { sveltekit } from "@sveltejs/kit/vite";
 import { defineConfig, searchForWorkspaceRoot, type Connect, type Plugin } from "vite";
 import { headersFor, readHeadersFile } from "./headers-file";
+import { buildWidgetWithApp } from "./vite.widget.config";
 
 /**
  * The production host's headers (static/_headers) on every dev and preview answer, SvelteKit's pages included
@@ -23,7 +24,8 @@ function hostHeaders(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [hostHeaders(), sveltekit()],
+  // buildWidgetWithApp: the embeddable widget (src/widget) lands in the static build at /widget/ (vite.widget.config.ts).
+  plugins: [hostHeaders(), sveltekit(), buildWidgetWithApp()],
   server: {
     host: "127.0.0.1",
     port: 5173,

@@ -67,6 +67,27 @@ describe("a crashed worker", () => {
     expect(workers).toHaveLength(2);
   });
 
+  test("a worker that cannot start leaves only the rejected request, no unhandled rejection", async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown): void => void unhandled.push(reason);
+    process.on("unhandledRejection", record);
+    cleanup.push(() => process.off("unhandledRejection", record));
+    const started: ReturnType<typeof fakeWorker>[] = [];
+    const client = new ModelClient(
+      () => {
+        const worker = fakeWorker();
+        started.push(worker);
+        queueMicrotask(() => worker.crash("refused by the page's CSP")); // before `configure` is answered
+        return worker;
+      },
+      { threads: 1 },
+    );
+    await expect(client.load({ url: BASE })).rejects.toBeInstanceOf(WorkerError);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(started.length).toBeGreaterThanOrEqual(2); // the request tried a fresh worker once
+    expect(unhandled).toEqual([]);
+  });
+
   test("ends a client on a fixed endpoint: the next call says to create a new client", async () => {
     const worker = fakeWorker();
     const client = new ModelClient(worker);

@@ -102,6 +102,9 @@ export class Connection {
     created.start?.();
     this.endpoint = created;
     this.starting = this.options.onStart?.(this.started);
+    // Requests that wait for the start see its failure; a start nobody waits for (a worker replaced while the
+    // first one was starting, which then fails too) must not become an unhandled rejection on the page.
+    this.starting?.catch(() => undefined);
     this.started = true;
     return created;
   }
