@@ -24,7 +24,7 @@ export interface BackendInfo {
   readonly epoch: number;
   /** wasm threads ONNX Runtime runs with (all the work on wasm; CPU-side ops under WebGPU). */
   readonly threads: number;
-  /** Why that many, e.g. "2 wasm threads (cross-origin isolated, 2 cores)". */
+  /** Why that many, e.g. "2 wasm threads (cross-origin isolated, 4 cores: half of them)". */
   readonly threadsReason: string;
   /** The WebGPU self-check, once it ran (the model worker runs it before the first use of WebGPU). */
   readonly selfCheck: BackendSelfCheck | undefined;

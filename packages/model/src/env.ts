@@ -16,9 +16,9 @@ export interface ModelEnv {
     paths: string | undefined;
     /**
      * wasm threads (read when the first session is created; fixed after that). `"auto"`: 1 in Node and in
-     * pages that are not cross-origin isolated (threads need COOP/COEP there); when isolated, every core up to
-     * 4 inside a dedicated worker (the model worker is the page's only compute), half of them on a page's
-     * main thread. A number forces that count (a browser still gets 1 without cross-origin isolation).
+     * pages that are not cross-origin isolated (threads need COOP/COEP there); when isolated, half the cores,
+     * at most 4 (on 2 cores a second thread measured 2x slower). A number forces that count (a browser still
+     * gets 1 without cross-origin isolation).
      */
     threads: number | "auto";
   };
@@ -84,10 +84,11 @@ export function describeWasmThreads(scope: ThreadScope = globalThis as ThreadSco
   }
   if (node) return { threads: 1, reason: "1 wasm thread: Node uses one unless env.wasm.threads says more" };
   if (!isolated) return { threads: 1, reason: `1 wasm thread: ${NOT_ISOLATED}` };
-  const inWorker = !!scope.WorkerGlobalScope && scope instanceof scope.WorkerGlobalScope;
-  const threads = inWorker ? Math.min(4, cores) : Math.max(1, Math.min(4, Math.floor(cores / 2)));
-  const where = inWorker ? "" : "; half of them on the page's main thread";
-  return { threads, reason: `${plural(threads)} (cross-origin isolated, ${cores} cores${where})` };
+  // Half the cores, at most 4, in a worker too: on 2 cores, 2 threads made an 8-image generation about 2x slower
+  // than 1 (docs/BENCHMARKS.md, "Main thread and wasm threads"): the second thread competes with the page and the
+  // browser for the other core, and ORT's per-operation synchronisation costs more than the small kernels gain.
+  const threads = Math.max(1, Math.min(4, Math.floor(cores / 2)));
+  return { threads, reason: `${plural(threads)} (cross-origin isolated, ${cores} cores: half of them)` };
 }
 
 function plural(threads: number): string {

@@ -26,14 +26,14 @@ describe("wasm threads", () => {
     [
       "a worker, isolated, 2 cores",
       workerScope(true, 2),
-      2,
-      "2 wasm threads (cross-origin isolated, 2 cores)",
+      1,
+      "1 wasm thread (cross-origin isolated, 2 cores: half of them)",
     ],
     [
       "a worker, isolated, 16 cores",
       workerScope(true, 16),
       4,
-      "4 wasm threads (cross-origin isolated, 16 cores)",
+      "4 wasm threads (cross-origin isolated, 16 cores: half of them)",
     ],
     [
       "a worker, not isolated",
@@ -45,7 +45,7 @@ describe("wasm threads", () => {
       "a page, isolated, 8 cores",
       pageScope(true, 8),
       4,
-      "4 wasm threads (cross-origin isolated, 8 cores; half of them on the page's main thread)",
+      "4 wasm threads (cross-origin isolated, 8 cores: half of them)",
     ],
     ["Node", globalThis as ThreadScope, 1, "1 wasm thread: Node uses one unless env.wasm.threads says more"],
   ])('"auto" in %s', (_, scope, threads, reason) => {
