@@ -108,12 +108,13 @@ async function newContributor(url) {
   return (await res.json()).token;
 }
 
-function contribution(url, token, i) {
+function contribution(url, token, i, termsVersion) {
   const form = new FormData();
   form.set("image", new Blob([pngBytes(1_000_000 + i, 64)], { type: "image/png" }), "bench.png");
   form.set("caption", `${captionsFor(i)[0]} contribution ${i}`);
   form.set("licence", "CC0-1.0");
   form.set("consent", "true");
+  form.set("terms_version", termsVersion);
   return fetch(`${url}/v1/contributions`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}`, "Idempotency-Key": `bench-${i}-${Date.now()}` },
@@ -152,6 +153,7 @@ try {
   const importSeconds = await seed(url);
   const tokens = await Promise.all(Array.from({ length: 8 }, () => newContributor(url)));
   const tokenFor = (i) => tokens[Math.abs(i) % tokens.length];
+  const { version: termsVersion } = await (await fetch(`${url}/v1/terms`)).json();
   const tasks = [];
   const results = [];
   // Time-based warm-up: the first seconds after the import are slower (JIT, SQLite caches), which would skew
@@ -171,7 +173,7 @@ try {
   );
   results.push(
     await measure("POST /v1/contributions (64x64 PNG)", REQUESTS, (i) =>
-      contribution(url, tokenFor(i), i + 10),
+      contribution(url, tokenFor(i), i + 10, termsVersion),
     ),
   );
   results.push(

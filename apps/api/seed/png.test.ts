@@ -93,6 +93,25 @@ describe("toSeedPng", () => {
     expect([...decodePng(out).rgba.subarray(0, 4)]).toEqual([200, 200, 200, 100]);
   });
 
+  it("re-encodes a 2-bit grey PNG with a tRNS colour key as RGBA", () => {
+    const alpha = chunk("tRNS", Uint8Array.from([0, 3]));
+    // Samples 3, 1, 0, 2 repeated: 0b11010010 = 0xd2; sample value 3 is the transparent key.
+    const row = Array.from({ length: 16 }, () => 0xd2);
+    const out = toSeedPng(
+      rawPng(
+        64,
+        2,
+        0,
+        Array.from({ length: 64 }, () => row),
+        [alpha],
+      ),
+    );
+    expect(isSeedPng(out)).toBe(true);
+    expect([...decodePng(out).rgba.subarray(0, 16)]).toEqual([
+      255, 255, 255, 0, 85, 85, 85, 255, 0, 0, 0, 255, 170, 170, 170, 255,
+    ]);
+  });
+
   it("rejects a PNG of another size, naming the size", () => {
     const png = encodeRgbaPng({ width: 8, height: 8, rgba: checkerRgba(8) });
     expect(() => toSeedPng(png)).toThrow(PngFormatError);

@@ -1,10 +1,12 @@
 /**
  * The Commonspace edge API: one Hono app, sub-apps per resource mounted with `app.route()`, and the one
- * `onError` that turns every failure into `{ error: { code, message } }`.
+ * `onError` that turns every failure into `{ error: { code, message } }`. The worker also has a `scheduled`
+ * handler (cron trigger in wrangler.toml) that sweeps R2 objects no D1 row references.
  */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { AppBindings } from "./env";
+import { sweepGraceMs, sweepOrphans } from "./dataset/sweep";
+import type { AppBindings, Env } from "./env";
 import { ApiError, errorBody } from "./errors";
 import { corsPolicy } from "./middleware/cors-policy";
 import { rateLimit } from "./middleware/rate-limit";
@@ -19,6 +21,7 @@ import { exportRoute } from "./routes/export";
 import { health } from "./routes/health";
 import { images } from "./routes/images";
 import { tasks } from "./routes/tasks";
+import { terms } from "./routes/terms";
 import { adminChannels } from "./routes/admin-channels";
 import { adminModels } from "./routes/admin-models";
 import { models } from "./routes/models";
@@ -37,6 +40,7 @@ app.use(
 // eslint-disable-next-line @typescript-eslint/no-unused-vars
 const routes = app
   .route("/v1/health", health)
+  .route("/v1/terms", terms)
   .route("/v1/contributors", contributors)
   .route("/v1/images", images)
   .route("/v1/captions", captions)
@@ -66,4 +70,13 @@ app.onError((err, c) => {
 /** The typed route tree, for Hono RPC clients (`hc<AppType>`). */
 export type AppType = typeof routes;
 export { RateLimiter } from "./rate-limiter";
-export default app;
+
+/** Cron trigger: the orphan sweep (src/dataset/sweep.ts). */
+async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
+  const result = await sweepOrphans(env, { nowMs: controller.scheduledTime, graceMs: sweepGraceMs(env) });
+  console.log(
+    `sweep (${controller.cron}): listed ${result.listed}, deleted ${result.deleted.length} orphan(s)`,
+  );
+}
+
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;

@@ -13,6 +13,7 @@ describe("POST /v1/admin/import", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       items: 6,
+      metadata_stripped: 0,
       images: { inserted: 6, existing: 0 },
       captions: { inserted: 5 },
       pairs: { inserted: 16, existing: 0 },

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, contribute, expectApiError, get, newContributor, postJson } from "./helpers/api";
+import { ADMIN_TOKEN, call, contribute, expectApiError, get, newContributor, postJson } from "./helpers/api";
 import { pngBytes } from "./helpers/image-bytes";
 import { importSeedDataset } from "./helpers/seed-dataset";
 import { expectStoreUnchanged } from "./helpers/store-snapshot";
@@ -129,6 +129,177 @@ describe("moderation", () => {
         await postJson("/v1/admin/pairs/999999/moderation", { status: "approved" }, ADMIN_TOKEN),
         404,
         "pair_not_found",
+      );
+      await expectApiError(
+        await get("/v1/admin/moderation/queue?cursor=abc", ADMIN_TOKEN),
+        400,
+        "invalid_cursor",
+      );
+      await expectApiError(
+        await get("/v1/admin/moderation/queue?limit=101", ADMIN_TOKEN),
+        400,
+        "invalid_query",
+      );
+    });
+  });
+});
+
+interface RichQueue {
+  items: {
+    image: {
+      sha256: string;
+      licence: string;
+      contributor_id: string | null;
+      consent: { terms_version: string } | null;
+    };
+    pending_captions: {
+      pair_id: string;
+      licence: string | null;
+      attribution: string | null;
+      consent: { terms_version: string } | null;
+      contributor_id: string | null;
+    }[];
+    approved_captions: { pair_id: string }[];
+    contributors: Record<string, { pending: number; approved: number; rejected: number; withdrawn: number }>;
+  }[];
+}
+
+describe("moderation queue and bulk decisions", () => {
+  it("gives each item its licence, consent, captions and the contributor's history", async () => {
+    const dana = await newContributor();
+    const given = await contribute(dana.token, {
+      image: pngBytes(16, 16, 7100),
+      caption: "dana's picture",
+      licence: "CC-BY-4.0",
+      extra: [{ name: "attribution", value: "Dana" }],
+    });
+    const sha = ((await given.json()) as { image: { sha256: string } }).image.sha256;
+    await contribute(dana.token, {
+      image: pngBytes(16, 16, 7000),
+      caption: "dana's caption for an approved image",
+    });
+    const queue = (await (
+      await get("/v1/admin/moderation/queue?limit=100", ADMIN_TOKEN)
+    ).json()) as RichQueue;
+    const item = queue.items.find((entry) => entry.image.sha256 === sha)!;
+    expect(item.image).toMatchObject({
+      licence: "CC-BY-4.0",
+      contributor_id: dana.id,
+      consent: { terms_version: expect.any(String) },
+    });
+    expect(item.pending_captions).toMatchObject([
+      {
+        licence: "CC-BY-4.0",
+        attribution: "Dana",
+        contributor_id: dana.id,
+        consent: { terms_version: expect.any(String) },
+      },
+    ]);
+    expect(item.contributors[dana.id]).toEqual({ pending: 2, approved: 0, rejected: 0, withdrawn: 0 });
+    // An approved image with a new caption shows the captions it already has beside the pending one.
+    const approved = queue.items.find((entry) => entry.image.sha256 === shas[0])!;
+    expect(approved.approved_captions.length).toBe(1);
+    expect(approved.pending_captions.map((c) => c.contributor_id)).toEqual([dana.id]);
+    expect(Object.keys(approved.contributors).sort()).toEqual(
+      [dana.id, approved.image.contributor_id].sort(),
+    );
+  });
+
+  it("applies many decisions at once: images and pairs, and deletes the bytes of rejected images", async () => {
+    const erin = await newContributor();
+    const made: { image: { sha256: string }; pair: { id: string } }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await contribute(erin.token, { image: pngBytes(16, 16, 7200 + i), caption: `bulk ${i}` });
+      made.push((await res.json()) as { image: { sha256: string }; pair: { id: string } });
+    }
+    const res = await postJson(
+      "/v1/admin/moderation/decisions",
+      {
+        decisions: [
+          { image: made[0]!.image.sha256, status: "approved" },
+          { image: made[1]!.image.sha256, status: "rejected", reason: "blurry" },
+          { pair_id: made[2]!.pair.id, status: "rejected" },
+        ],
+      },
+      ADMIN_TOKEN,
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      results: [
+        { sha256: made[0]!.image.sha256, status: "approved", pairs_settled: 1 },
+        { sha256: made[1]!.image.sha256, status: "rejected", pairs_settled: 1 },
+        { pair_id: made[2]!.pair.id, status: "rejected" },
+      ],
+    });
+    expect(await env.BUCKET.head(`images/${made[0]!.image.sha256}`)).not.toBeNull();
+    expect(await env.BUCKET.head(`images/${made[1]!.image.sha256}`)).toBeNull();
+    const history = (await (
+      await get("/v1/admin/moderation/queue?limit=100", ADMIN_TOKEN)
+    ).json()) as RichQueue;
+    const left = history.items.find((entry) => entry.image.sha256 === made[2]!.image.sha256)!;
+    expect(left.contributors[erin.id]).toEqual({ pending: 0, approved: 1, rejected: 2, withdrawn: 0 });
+  });
+
+  it("refuses a bulk request as a whole, changing nothing, when any decision is bad", async () => {
+    const res = await contribute(token, { image: pngBytes(16, 16, 7300), caption: "waits" });
+    const waiting = ((await res.json()) as { image: { sha256: string } }).image.sha256;
+    const good = { image: waiting, status: "approved" };
+    const send = (body: unknown, auth = ADMIN_TOKEN) =>
+      postJson("/v1/admin/moderation/decisions", body, auth);
+    await expectStoreUnchanged(async () => {
+      const missing = await expectApiError(
+        await send({ decisions: [good, { image: "e".repeat(64), status: "approved" }] }),
+        404,
+        "image_not_found",
+      );
+      expect(missing).toMatch(/^decisions\[1\]:/);
+      await expectApiError(
+        await send({ decisions: [good, { pair_id: "999999", status: "rejected" }] }),
+        404,
+        "pair_not_found",
+      );
+      await expectApiError(
+        await send({ decisions: [good, { image: shas[1], status: "approved" }] }),
+        409,
+        "image_removed",
+      );
+      await expectApiError(await send({ decisions: [good, good] }), 422, "invalid_body");
+      await expectApiError(await send({ decisions: [] }), 422, "invalid_body");
+      await expectApiError(
+        await send({ decisions: Array.from({ length: 101 }, () => good) }),
+        422,
+        "invalid_body",
+      );
+      await expectApiError(await send({ decisions: [{ ...good, pair_id: "1" }] }), 422, "invalid_body");
+      await expectApiError(
+        await send({ decisions: [{ image: "../etc", status: "approved" }] }),
+        422,
+        "invalid_body",
+      );
+      await expectApiError(
+        await send({ decisions: [{ ...good, status: "withdrawn" }] }),
+        422,
+        "invalid_body",
+      );
+      await expectApiError(await send({ decisions: [good] }, token), 401, "unauthorized");
+      await expectApiError(await send({ decisions: [good] }, "nope"), 401, "unauthorized");
+      await expectApiError(
+        await call("/v1/admin/moderation/decisions", {
+          method: "POST",
+          headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
+          body: "{not json",
+        }),
+        400,
+        "invalid_json",
+      );
+      await expectApiError(
+        await call("/v1/admin/moderation/decisions", {
+          method: "POST",
+          headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "text/plain" },
+          body: "{}",
+        }),
+        415,
+        "unsupported_media_type",
       );
     });
   });

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { expectApiError, get, newContributor, postJson } from "./helpers/api";
+import { callWithEnv, expectApiError, get, newContributor, postJson } from "./helpers/api";
 import { importSeedDataset } from "./helpers/seed-dataset";
 
 interface Batch {
@@ -14,8 +14,11 @@ interface Batch {
   }[];
 }
 
-async function batch(query: string): Promise<Batch> {
-  const res = await get(`/v1/batches/contrastive?${query}`);
+async function batch(query: string, vars: Record<string, string> = {}): Promise<Batch> {
+  const res = await callWithEnv(new Request(`http://api.test/v1/batches/contrastive?${query}`), {
+    ...env,
+    ...vars,
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as Batch;
 }
@@ -54,7 +57,7 @@ describe("GET /v1/batches/contrastive", () => {
     expect(await batch(`n=5&seed=${drawn.seed}`)).toEqual(drawn);
   });
 
-  it("attaches explicit negatives from judgments", async () => {
+  it("attaches explicit negatives from judgments, under the agreement rule", async () => {
     const { token } = await newContributor();
     let answered = 0;
     for (let i = 0; i < 6; i++) {
@@ -70,7 +73,9 @@ describe("GET /v1/batches/contrastive", () => {
       if (res.status === 201) answered++;
     }
     expect(answered).toBe(6);
-    const { pairs } = await batch("n=50&seed=9");
+    // One contributor's votes are not enough under the default rule (two agreeing contributors).
+    expect((await batch("n=50&seed=9")).pairs.every((pair) => pair.negatives.length === 0)).toBe(true);
+    const { pairs } = await batch("n=50&seed=9", { NEGATIVE_MIN_AGREEING: "1" });
     const withNegatives = pairs.filter((pair) => pair.negatives.length > 0);
     expect(withNegatives.length).toBeGreaterThan(0);
     for (const pair of withNegatives) {

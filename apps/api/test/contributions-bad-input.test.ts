@@ -81,11 +81,15 @@ describe("POST /v1/contributions with bad input", () => {
   });
 
   it("rejects a 10 MB streamed body without Content-Length by counting", async () => {
+    const head = new TextEncoder().encode(
+      '--x\r\nContent-Disposition: form-data; name="image"; filename="big.png"\r\nContent-Type: image/png\r\n\r\n',
+    );
     const chunk = new Uint8Array(1024 * 1024);
     let sent = 0;
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (sent++ < 10) controller.enqueue(chunk);
+        if (sent++ === 0) controller.enqueue(head);
+        else if (sent <= 11) controller.enqueue(chunk);
         else controller.close();
       },
     });
@@ -99,6 +103,19 @@ describe("POST /v1/contributions with bad input", () => {
       body: stream,
     });
     await rejects(res, 413, "payload_too_large");
+  });
+
+  it("rejects a streamed body that is not multipart at all with 400", async () => {
+    const res = call("/v1/contributions", {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${token}`,
+        "Content-Type": "multipart/form-data; boundary=x",
+        "Idempotency-Key": "garbage",
+      },
+      body: new Uint8Array(64 * 1024),
+    });
+    await rejects(res, 400, "invalid_multipart");
   });
 
   it("rejects an image over 2 MB inside a body under the form limit", async () => {

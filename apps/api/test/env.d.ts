@@ -7,6 +7,10 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      /** An empty database for the migration test. */
+      MIGRATION_DB: D1Database;
+      /** test/fixtures/metadata/*: file name -> base64 bytes (vitest.config.ts). */
+      TEST_IMAGE_FIXTURES: Record<string, string>;
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index");

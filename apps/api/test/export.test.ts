@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, expectApiError, get, newContributor, postJson } from "./helpers/api";
+import { ADMIN_TOKEN, callWithEnv, expectApiError, get, newContributor, postJson } from "./helpers/api";
 import { importSeedDataset, seedItems } from "./helpers/seed-dataset";
 
 interface PairLine {
@@ -9,17 +9,30 @@ interface PairLine {
   origin: string;
   image: Record<string, unknown> & { sha256: string; url: string };
   caption: { id: string; text: string };
-  negatives: { caption_id: string; text: string }[];
+  negatives: {
+    caption_id: string;
+    text: string;
+    negative_votes: number;
+    positive_votes: number;
+    rule: string;
+  }[];
   positive_votes: number;
+  negative_votes: number;
+  consent: { terms_version: string; consented_at: string } | null;
 }
 interface EndLine {
   type: "end";
   snapshot: string;
   next_cursor: string | null;
+  removals_since: string;
+  negative_rule: { min_agreeing_contributors: number; moderator: boolean };
 }
 
-async function page(query: string): Promise<{ pairs: PairLine[]; end: EndLine; contentType: string | null }> {
-  const res = await get(`/v1/export?${query}`);
+async function page(
+  query: string,
+  vars: Record<string, string> = {},
+): Promise<{ pairs: PairLine[]; end: EndLine; contentType: string | null }> {
+  const res = await callWithEnv(new Request(`http://api.test/v1/export?${query}`), { ...env, ...vars });
   expect(res.status).toBe(200);
   const text = await res.text();
   expect(text.endsWith("\n")).toBe(true);
@@ -43,13 +56,24 @@ describe("GET /v1/export", () => {
     expect(contentType).toBe("application/x-ndjson; charset=utf-8");
     expect(pairs.length).toBe(3);
     expect(Object.keys(pairs[0]!).sort()).toEqual(
-      ["caption", "image", "negatives", "origin", "pair_id", "positive_votes", "type"].sort(),
+      [
+        "caption",
+        "consent",
+        "image",
+        "negative_votes",
+        "negatives",
+        "origin",
+        "pair_id",
+        "positive_votes",
+        "type",
+      ].sort(),
     );
     expect(Object.keys(pairs[0]!.image).sort()).toEqual(
       [
         "attribution",
         "category",
         "concept",
+        "consent",
         "height",
         "licence",
         "sha256",
@@ -65,8 +89,13 @@ describe("GET /v1/export", () => {
       image: { url: `/v1/images/${pairs[0]!.image.sha256}`, width: 16, height: 16, type: "image/png" },
       negatives: [],
       positive_votes: 0,
+      negative_votes: 0,
+      consent: null,
     });
+    expect(pairs[0]!.image.consent).toBeNull();
     expect(typeof end.snapshot).toBe("string");
+    expect(typeof end.removals_since).toBe("string");
+    expect(end.negative_rule).toEqual({ min_agreeing_contributors: 2, moderator: true });
     expect(typeof end.next_cursor).toBe("string");
   });
 
@@ -114,7 +143,7 @@ describe("GET /v1/export", () => {
     expect(fresh.end.snapshot).not.toBe(first.end.snapshot);
   });
 
-  it("includes explicit negatives and positive votes from judgments", async () => {
+  it("includes positive votes, and negatives only under the agreement rule", async () => {
     const { token } = await newContributor();
     for (let i = 0; i < 8; i++) {
       const issued = (await (await get("/v1/tasks/next?k=3", token)).json()) as {
@@ -131,7 +160,15 @@ describe("GET /v1/export", () => {
     }
     const { pairs } = await page("limit=5000");
     expect(pairs.some((pair) => pair.positive_votes > 0)).toBe(true);
-    expect(pairs.some((pair) => pair.negatives.length > 0)).toBe(true);
+    // One contributor's "doesn't fit" is not a training negative under the default rule.
+    expect(pairs.every((pair) => pair.negatives.length === 0)).toBe(true);
+    const lenient = await page("limit=5000", { NEGATIVE_MIN_AGREEING: "1" });
+    const negatives = lenient.pairs.flatMap((pair) => pair.negatives);
+    expect(negatives.length).toBeGreaterThan(0);
+    expect(
+      negatives.every((n) => n.negative_votes === 1 && n.positive_votes === 0 && n.rule === "agreement"),
+    ).toBe(true);
+    expect(lenient.end.negative_rule).toEqual({ min_agreeing_contributors: 1, moderator: true });
   });
 
   it("leaves out pending and rejected rows", async () => {

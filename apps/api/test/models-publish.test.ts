@@ -12,8 +12,8 @@ import {
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import devVars from "../../../.dev.vars.example?raw";
-import app from "../src/index";
 import { publishVersion } from "../src/manifest/publish";
+import { callWithEnv } from "./helpers/api";
 import { expectStoreUnchanged } from "./helpers/store-snapshot";
 import {
   ADMIN,
@@ -317,9 +317,7 @@ describe("POST /v1/admin/models when ENVIRONMENT is production", () => {
   it("refuses to sign with the development key: 500 signing_key_is_development, D1 and R2 untouched", async () => {
     const files = [fixtureFile("vq_decoder.onnx", "vq-decoder", 80), fixtureFile("card.json", "card", 81)];
     const request = await publishRequest({ version: "10.0.0", files });
-    const res = await expectStoreUnchanged(async () =>
-      app.request(request, undefined, production(devSigningKey)),
-    );
+    const res = await expectStoreUnchanged(async () => callWithEnv(request, production(devSigningKey)));
     expect(res.status).toBe(500);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("signing_key_is_development");

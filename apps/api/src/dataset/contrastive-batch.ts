@@ -6,6 +6,7 @@
  * one image (or two styles of one emoji) in the same batch would be false in-batch negatives.
  */
 import { explicitNegatives, type NegativeCaption } from "./explicit-negatives";
+import type { NegativeRule } from "./negative-rule";
 import { IMAGE_COLUMNS, imageView, type ImageRow, type ImageView } from "./image-view";
 import { mulberry32 } from "../tasks/seeded-random";
 
@@ -60,7 +61,12 @@ function onePerConcept(rows: RankedRow[]): RankedRow[] {
 }
 
 /** Selects `n` pairs for `seed`; fewer when the approved data has fewer distinct images or concepts. */
-export async function contrastiveBatch(db: D1Database, n: number, seed: number): Promise<BatchPair[]> {
+export async function contrastiveBatch(
+  db: D1Database,
+  n: number,
+  seed: number,
+  rule: NegativeRule,
+): Promise<BatchPair[]> {
   const [a, b, m] = seedMultipliers(seed);
   let picked: RankedRow[] = [];
   // Usually 4n ranked pairs hold n distinct concepts; when many pairs share concepts, look deeper once.
@@ -72,6 +78,7 @@ export async function contrastiveBatch(db: D1Database, n: number, seed: number):
   const negatives = await explicitNegatives(
     db,
     picked.map((row) => row.image_id),
+    { rule },
   );
   return picked.map((row) => ({
     pair_id: String(row.pair_id),

@@ -1,11 +1,15 @@
 /**
  * Export rows in the trainer's format (docs/dataset-format.md section 3): approved pairs in pair id order
  * (keyset pagination, no OFFSET), read from D1 in chunks and streamed as NDJSON, ending with an `end` row that
- * carries the snapshot and the next cursor (null on the last page).
+ * carries the snapshot, the next cursor (null on the last page), the point from which to follow removals and
+ * the negative rule in force.
  */
+import { isoTime } from "./contribution-response";
 import { explicitNegatives, type NegativeCaption } from "./explicit-negatives";
-import { exportCursor, snapshotId, type ExportSnapshot } from "./export-snapshot";
+import { exportCursor, removalsSince, snapshotId, type ExportSnapshot } from "./export-snapshot";
 import { IMAGE_COLUMNS, imageUrl, type ImageRow } from "./image-view";
+import type { ConsentView } from "./moderation-queue";
+import { negativeRuleView, type NegativeRule, type NegativeRuleView } from "./negative-rule";
 
 /** Rows read from D1 per query while streaming one page. */
 const CHUNK_ROWS = 1000;
@@ -15,10 +19,14 @@ export interface ExportPairRow {
   type: "pair";
   pair_id: string;
   origin: string;
-  image: Omit<ImageRow, "bytes" | "status" | "created_at"> & { url: string };
+  image: Omit<ImageRow, "bytes" | "status" | "created_at"> & { url: string; consent: ConsentView | null };
   caption: { id: string; text: string };
   negatives: NegativeCaption[];
+  /** Distinct contributors who judged this caption to fit this image, and not to. */
   positive_votes: number;
+  negative_votes: number;
+  /** Consent recorded with the contribution that made this pair; null for seed and task pairs. */
+  consent: ConsentView | null;
 }
 
 /** The closing line of a page. */
@@ -26,6 +34,9 @@ export interface ExportEndRow {
   type: "end";
   snapshot: string;
   next_cursor: string | null;
+  /** Pass to GET /v1/export/removals: removals after this snapshot. */
+  removals_since: string;
+  negative_rule: NegativeRuleView;
 }
 
 type PairSelect = ImageRow & {
@@ -35,15 +46,24 @@ type PairSelect = ImageRow & {
   caption_id: number;
   caption_text: string;
   positive_votes: number;
+  negative_votes: number;
+  image_terms: string | null;
+  image_consented: string | null;
+  pair_terms: string | null;
+  pair_consented: string | null;
 };
+
+const VOTES = (verdict: string) =>
+  `(SELECT count(DISTINCT j.contributor_id) FROM judgments j WHERE j.image_id = p.image_id
+      AND j.caption_id = p.caption_id AND j.verdict = '${verdict}' AND j.id <= ?3)`;
 
 async function readChunk(db: D1Database, snapshot: ExportSnapshot, after: number, limit: number) {
   const { results } = await db
     .prepare(
       `SELECT p.id AS pair_id, p.origin, i.id AS image_id, ${IMAGE_COLUMNS}, c.id AS caption_id,
-         c.text AS caption_text,
-         (SELECT count(*) FROM judgments j WHERE j.image_id = p.image_id AND j.caption_id = p.caption_id
-            AND j.verdict = 'positive' AND j.id <= ?3) AS positive_votes
+         c.text AS caption_text, ${VOTES("positive")} AS positive_votes, ${VOTES("negative")} AS negative_votes,
+         i.terms_version AS image_terms, ${isoTime("i.consented_at")} AS image_consented,
+         p.terms_version AS pair_terms, ${isoTime("p.consented_at")} AS pair_consented
        FROM pairs p JOIN images i ON i.id = p.image_id JOIN captions c ON c.id = p.caption_id
        WHERE p.id > ?1 AND p.id <= ?2 AND p.status = 'approved' AND i.status = 'approved'
        ORDER BY p.id LIMIT ?4`,
@@ -51,6 +71,10 @@ async function readChunk(db: D1Database, snapshot: ExportSnapshot, after: number
     .bind(after, snapshot.pairs, snapshot.judgments, limit)
     .all<PairSelect>();
   return results;
+}
+
+function consent(terms: string | null, at: string | null): ConsentView | null {
+  return terms && at ? { terms_version: terms, consented_at: at } : null;
 }
 
 function pairRow(row: PairSelect, negatives: NegativeCaption[]): ExportPairRow {
@@ -69,21 +93,31 @@ function pairRow(row: PairSelect, negatives: NegativeCaption[]): ExportPairRow {
       attribution: row.attribution,
       concept: row.concept,
       category: row.category,
+      consent: consent(row.image_terms, row.image_consented),
     },
     caption: { id: String(row.caption_id), text: row.caption_text },
     negatives,
     positive_votes: row.positive_votes,
+    negative_votes: row.negative_votes,
+    consent: consent(row.pair_terms, row.pair_consented),
   };
+}
+
+/** What one export page reads: the pinned snapshot, where to resume, how many pairs, and the rule. */
+export interface ExportPage {
+  snapshot: ExportSnapshot;
+  after: number;
+  limit: number;
+  rule: NegativeRule;
 }
 
 /** Yields the lines of one page of at most `limit` pairs after pair id `after`, then the end line. */
 export async function* exportLines(
   db: D1Database,
-  snapshot: ExportSnapshot,
-  after: number,
-  limit: number,
+  page: ExportPage,
 ): AsyncGenerator<ExportPairRow | ExportEndRow> {
-  let last = after;
+  const { snapshot, limit, rule } = page;
+  let last = page.after;
   let sent = 0;
   let exhausted = false;
   while (sent < limit && !exhausted) {
@@ -93,7 +127,7 @@ export async function* exportLines(
     const negatives = await explicitNegatives(
       db,
       rows.map((row) => row.image_id),
-      { maxJudgmentId: snapshot.judgments },
+      { rule, maxJudgmentId: snapshot.judgments },
     );
     for (const row of rows) yield pairRow(row, negatives.get(row.image_id) ?? []);
     sent += rows.length;
@@ -105,6 +139,8 @@ export async function* exportLines(
     type: "end",
     snapshot: snapshotId(snapshot),
     next_cursor: exhausted ? null : exportCursor(snapshot, last),
+    removals_since: removalsSince(snapshot.removals),
+    negative_rule: negativeRuleView(rule),
   };
 }
 

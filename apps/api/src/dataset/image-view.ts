@@ -1,6 +1,6 @@
 /** The public JSON form of an image row, and the SQL columns it is built from. */
 import type { ImageType } from "../images/inspect-image";
-import type { ModerationStatus } from "./moderation-status";
+import type { RecordStatus } from "./moderation-status";
 
 /** Columns of `images i` that {@link imageView} reads. */
 export const IMAGE_COLUMNS =
@@ -19,7 +19,7 @@ export interface ImageRow {
   attribution: string;
   concept: string | null;
   category: string | null;
-  status: ModerationStatus;
+  status: RecordStatus;
   created_at: number;
 }
 

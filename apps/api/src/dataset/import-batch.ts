@@ -1,12 +1,14 @@
 /**
  * The admin import batch (docs/dataset-format.md section 2): up to 100 curated images with captions. Every item
- * is decoded, inspected and normalised before anything is written, so one bad item rejects the whole batch
- * with a 4xx naming it and nothing changes.
+ * is decoded, inspected, stripped of metadata and normalised before anything is written, so one bad item
+ * rejects the whole batch with a 4xx naming it and nothing changes. `sha256`, when given, checks the bytes as
+ * sent; the image is stored (and named) by the SHA-256 of its stripped bytes, the same for clean seed PNGs.
  */
 import { fromBase64, sha256Hex, SHA256_HEX_PATTERN } from "@commonspace/manifest";
 import { z } from "zod";
 import { ApiError } from "../errors";
-import { inspectImage, type ImageInfo } from "../images/inspect-image";
+import type { ImageInfo } from "../images/inspect-image";
+import { prepareImage } from "../images/prepare-image";
 import { normaliseCaption, normaliseText } from "../text/normalise-text";
 import { spdxLicence } from "./licences";
 
@@ -33,6 +35,8 @@ export interface CheckedImportItem {
   sha256: string;
   bytes: Uint8Array;
   info: ImageInfo;
+  /** Whether metadata was removed (the stored SHA-256 then differs from the bytes sent). */
+  stripped: boolean;
   source: string;
   licence: string;
   attribution: string;
@@ -49,15 +53,18 @@ function optionalText(raw: string | null | undefined, field: string): string | n
 async function checkItem(item: z.infer<typeof importItem>): Promise<CheckedImportItem> {
   const bytes = fromBase64(item.image_base64);
   if (!bytes) throw new ApiError(422, "invalid_image", "image_base64 is not valid base64.");
-  const info = inspectImage(bytes, null);
-  const sha256 = await sha256Hex(bytes);
-  if (item.sha256 && item.sha256 !== sha256) {
-    throw new ApiError(422, "sha256_mismatch", `sha256 ${item.sha256} does not match the bytes (${sha256}).`);
+  if (item.sha256) {
+    const sent = await sha256Hex(bytes);
+    if (item.sha256 !== sent) {
+      throw new ApiError(422, "sha256_mismatch", `sha256 ${item.sha256} does not match the bytes (${sent}).`);
+    }
   }
+  const image = await prepareImage(bytes, null);
   return {
-    sha256,
-    bytes,
-    info,
+    sha256: image.sha256,
+    bytes: image.bytes,
+    info: image.info,
+    stripped: image.removed.length > 0,
     source: item.source,
     licence: item.licence,
     attribution: normaliseText(item.attribution, { field: "attribution", min: 0, max: 500 }),

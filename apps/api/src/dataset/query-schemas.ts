@@ -8,6 +8,9 @@ export const sha256Param = z.object({
   sha256: z.string().regex(SHA256_HEX_PATTERN, "expected 64 lower-case hex digits"),
 });
 
+/** Path parameter `:id` of a pair (a contribution is named by its pair id): a positive integer. */
+export const pairIdParam = z.object({ id: z.string().regex(/^[1-9][0-9]{0,15}$/, "expected a pair id") });
+
 /** `limit` query value: an integer from 1 to `max`, `fallback` when absent. */
 export function limitQuery(max: number, fallback: number) {
   return z.coerce.number().int().min(1).max(max).default(fallback);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { multipartBody } from "../../test/helpers/multipart";
 import {
   boundaryFromContentType,
   MultipartError,
+  readMultipartForm,
   readPartText,
   streamMultipart,
   type StreamedPart,
@@ -167,5 +169,43 @@ describe("readPartText", () => {
   it("rejects text over the limit and invalid UTF-8", async () => {
     await expect(readPartText(part(encoder.encode("x".repeat(11))), 10)).rejects.toThrow(/larger than 10/);
     await expect(readPartText(part(new Uint8Array([0xff, 0xfe])), 10)).rejects.toThrow(/UTF-8/);
+  });
+});
+
+describe("readMultipartForm", () => {
+  it("reads a contribution-sized form into memory, raw bytes kept (invalid UTF-8 included)", async () => {
+    const image = new Uint8Array([0, 13, 10, 45, 45, 255]);
+    const { body, contentType } = multipartBody([
+      { name: "caption", value: new Uint8Array([0x72, 0xc3, 0x28]) },
+      { name: "image", value: image, filename: "a.png", contentType: "image/png" },
+    ]);
+    const parts = await readMultipartForm(chunked(body, 5), boundaryFromContentType(contentType));
+    expect(parts.map((p) => [p.name, p.filename, p.contentType])).toEqual([
+      ["caption", null, null],
+      ["image", "a.png", "image/png"],
+    ]);
+    expect([...parts[0]!.data]).toEqual([0x72, 0xc3, 0x28]);
+    expect(parts[1]!.data).toEqual(image);
+  });
+
+  it("refuses a part over its limit and more parts than allowed", async () => {
+    const { body } = multipartBody(
+      Array.from({ length: 3 }, (_, i) => ({ name: `f${i}`, value: "value" })),
+      "b",
+    );
+    await expect(readMultipartForm(chunked(body, 7), "b", { maxParts: 2 })).rejects.toThrow(/More than 2/);
+    await expect(readMultipartForm(chunked(body, 7), "b", { maxPartBytes: 4 })).rejects.toThrow(
+      /larger than 4/,
+    );
+  });
+
+  it("passes an error of the underlying stream through unchanged", async () => {
+    const failing = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode('--b\r\nContent-Disposition: form-data; name="x"\r\n\r\nabc'));
+        controller.error(new RangeError("over the limit"));
+      },
+    });
+    await expect(readMultipartForm(failing, "b")).rejects.toBeInstanceOf(RangeError);
   });
 });

@@ -166,8 +166,16 @@ export async function* streamMultipart(
   }
 }
 
-/** Reads a part's body as UTF-8 text of at most `maxBytes`, or throws {@link MultipartError}. */
-export async function readPartText(part: StreamedPart, maxBytes: number): Promise<string> {
+/** A part read into memory (small forms: a contribution's image and text fields). */
+export interface BufferedPart {
+  name: string;
+  filename: string | null;
+  contentType: string | null;
+  data: Uint8Array;
+}
+
+/** Reads a part's body into one array of at most `maxBytes`, or throws {@link MultipartError}. */
+export async function readPartBytes(part: StreamedPart, maxBytes: number): Promise<Uint8Array> {
   const reader = part.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -178,9 +186,41 @@ export async function readPartText(part: StreamedPart, maxBytes: number): Promis
   }
   const all = new Uint8Array(total);
   chunks.reduce((offset, chunk) => (all.set(chunk, offset), offset + chunk.length), 0);
+  return all;
+}
+
+/** Reads a part's body as UTF-8 text of at most `maxBytes`, or throws {@link MultipartError}. */
+export async function readPartText(part: StreamedPart, maxBytes: number): Promise<string> {
+  const all = await readPartBytes(part, maxBytes);
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(all);
   } catch {
     throw new MultipartError(`Part "${part.name}" is not valid UTF-8.`);
   }
+}
+
+/** Options for {@link readMultipartForm}. */
+export interface ReadMultipartFormOptions {
+  /** Most parts accepted. Default 16. */
+  maxParts?: number;
+  /** Largest part, in bytes (the body's own bound usually comes first). Default 4 MiB. */
+  maxPartBytes?: number;
+}
+
+/**
+ * Reads every part of a small form into memory, in order, through the same streaming parser. Throws
+ * {@link MultipartError}; an error of the underlying stream (e.g. a byte limit) passes through unchanged.
+ */
+export async function readMultipartForm(
+  stream: ReadableStream<Uint8Array>,
+  boundary: string,
+  options: ReadMultipartFormOptions = {},
+): Promise<BufferedPart[]> {
+  const { maxParts = 16, maxPartBytes = 4 * 1024 * 1024 } = options;
+  const parts: BufferedPart[] = [];
+  for await (const part of streamMultipart(stream, boundary, { maxParts })) {
+    const { name, filename, contentType } = part;
+    parts.push({ name, filename, contentType, data: await readPartBytes(part, maxPartBytes) });
+  }
+  return parts;
 }

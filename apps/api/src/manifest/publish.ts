@@ -73,9 +73,21 @@ async function readUploadManifest(parts: Parts): Promise<UploadManifest> {
   }
 }
 
+/** SHA-256s of the manifest's files that a published version already records (their R2 objects stay). */
+async function publishedFiles(db: D1Database, upload: UploadManifest): Promise<Set<string>> {
+  const { results } = await db
+    .prepare("SELECT DISTINCT sha256 FROM model_files WHERE sha256 IN (SELECT value FROM json_each(?))")
+    .bind(JSON.stringify(upload.files.map((f) => f.sha256)))
+    .all<{ sha256: string }>();
+  return new Set(results.map((row) => row.sha256));
+}
+
 /** Streams each file part to R2; pushes the keys it created onto `created` as it goes. */
-async function receiveFiles(parts: Parts, upload: UploadManifest, bucket: R2Bucket, created: string[]) {
+async function receiveFiles(parts: Parts, upload: UploadManifest, env: Env, created: string[]) {
   const pending = new Map(upload.files.map((f) => [f.name, f]));
+  // Only a file a published version records is reused as it is: any other object might be an orphan the
+  // sweep is about to delete, so it is written again, which refreshes its upload time.
+  const published = await publishedFiles(env.DB, upload);
   for await (const part of parts) {
     const entry = pending.get(part.name);
     if (!entry) {
@@ -86,7 +98,7 @@ async function receiveFiles(parts: Parts, upload: UploadManifest, bucket: R2Buck
       );
     }
     pending.delete(part.name);
-    const stored = await storeModelFile(bucket, part.body, entry);
+    const stored = await storeModelFile(env.BUCKET, part.body, entry, { reuse: published.has(entry.sha256) });
     if (stored.created) created.push(stored.key);
   }
   if (pending.size > 0) {
@@ -129,7 +141,7 @@ async function publishParts(
   if (await findVersion(env.DB, upload.name, upload.version)) throw duplicate(upload);
   const created: string[] = [];
   try {
-    await receiveFiles(parts, upload, env.BUCKET, created);
+    await receiveFiles(parts, upload, env, created);
     return await recordVersion(env, signer, upload, now);
   } catch (err) {
     await Promise.all(created.map((key) => env.BUCKET.delete(key).catch(() => undefined)));

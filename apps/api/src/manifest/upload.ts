@@ -3,8 +3,8 @@
  * SHA-256 against the manifest on the way. Nothing is held in memory beyond the chunk in flight.
  *
  * Content addressing makes the write safe: the key is the claimed SHA-256, the put carries that SHA-256 so
- * R2 itself refuses different bytes, and we compare our own digest before completing the put. A file whose
- * key already exists is hashed but not written again.
+ * R2 itself refuses different bytes, and we compare our own digest before completing the put. A file a
+ * published version already records (`reuse`) is hashed but not written again.
  */
 import { toHex, type UploadFileEntry } from "@commonspace/manifest";
 import { ApiError } from "../errors";
@@ -55,9 +55,10 @@ export async function storeModelFile(
   bucket: R2Bucket,
   body: ReadableStream<Uint8Array>,
   entry: UploadFileEntry,
+  options: { reuse: boolean } = { reuse: true },
 ): Promise<StoredFile> {
   const key = modelFileKey(entry.sha256);
-  if (await bucket.head(key)) {
+  if (options.reuse && (await bucket.head(key))) {
     await pump(body, entry, null);
     return { key, created: false };
   }

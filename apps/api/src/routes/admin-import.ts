@@ -82,6 +82,7 @@ export const adminImport = new Hono<AppBindings>().post(
     };
     return c.json({
       items: checked.length,
+      metadata_stripped: checked.filter((item) => item.stripped).length,
       images: { inserted: inserted.images, existing: unique.length - inserted.images },
       captions: { inserted: inserted.captions },
       pairs: { inserted: inserted.pairs, existing: pairs.length - inserted.pairs },

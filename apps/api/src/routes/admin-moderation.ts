@@ -1,27 +1,42 @@
 /**
- * Moderation (admin): approve or reject an image (POST /v1/admin/images/:sha256/moderation), which also settles
- * its pending pairs; approve or reject one pair (POST /v1/admin/pairs/:id/moderation), for a new caption on an
- * already approved image; and the queue (GET /v1/admin/moderation/queue): pending images, and approved images
- * with pending captions, oldest first, each with its pending captions.
+ * Moderation (admin): the queue (GET /v1/admin/moderation/queue) with what a moderator needs per item; a
+ * decision on one image (POST /v1/admin/images/:sha256/moderation), which also settles its pairs; on one pair
+ * (POST /v1/admin/pairs/:id/moderation); or on up to 100 of either at once, all or nothing
+ * (POST /v1/admin/moderation/decisions). Rejecting an image deletes its bytes; see src/dataset/moderation.ts.
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { IMAGE_COLUMNS, imageView, type ImageRow } from "../dataset/image-view";
-import { afterIdCursor, limitQuery, sha256Param } from "../dataset/query-schemas";
+import { applyDecisions, type Decision } from "../dataset/moderation";
+import { moderationQueue } from "../dataset/moderation-queue";
+import { afterIdCursor, limitQuery, pairIdParam, sha256Param } from "../dataset/query-schemas";
 import type { AppBindings } from "../env";
-import { ApiError } from "../errors";
 import { adminAuth } from "../middleware/admin-auth";
 import { bodyGuard } from "../middleware/body-guard";
 import { validate } from "../middleware/validate";
 import { decodeCursor, encodeCursor } from "../pagination/cursor";
 import { normaliseText } from "../text/normalise-text";
 
-const decisionBody = z.object({
-  status: z.enum(["approved", "rejected"]),
-  reason: z.string().max(2000).optional(),
+const status = z.enum(["approved", "rejected"]);
+const reason = z.string().max(2000).optional();
+const decisionBody = z.object({ status, reason });
+const bulkBody = z.object({
+  decisions: z
+    .array(
+      z.union([
+        z.strictObject({ image: sha256Param.shape.sha256, status, reason }),
+        z.strictObject({ pair_id: pairIdParam.shape.id, status }),
+      ]),
+    )
+    .min(1)
+    .max(100),
 });
 const queueQuery = z.object({ cursor: z.string().max(512).optional(), limit: limitQuery(100, 20) });
 const MAX_DECISION_BYTES = 8 * 1024;
+const MAX_BULK_BYTES = 256 * 1024;
+
+function note(raw: string | undefined): string | null {
+  return raw === undefined || raw.trim() === "" ? null : normaliseText(raw, { field: "reason", max: 500 });
+}
 
 /** Sub-app mounted at /v1/admin (moderation paths only). */
 export const adminModeration = new Hono<AppBindings>()
@@ -32,88 +47,39 @@ export const adminModeration = new Hono<AppBindings>()
     bodyGuard({ maxBytes: MAX_DECISION_BYTES }),
     validate("json", decisionBody),
     async (c) => {
-      const { sha256 } = c.req.valid("param");
-      const { status, reason } = c.req.valid("json");
-      const note =
-        reason === undefined || reason.trim() === ""
-          ? null
-          : normaliseText(reason, { field: "reason", max: 500 });
-      const db = c.env.DB;
-      const image = await db
-        .prepare("SELECT id FROM images WHERE sha256 = ?")
-        .bind(sha256)
-        .first<{ id: number }>();
-      if (!image) throw new ApiError(404, "image_not_found", `No image ${sha256}.`);
-      const [, settled] = await db.batch([
-        db
-          .prepare("UPDATE images SET status = ?, moderation_reason = ?, moderated_at = ? WHERE id = ?")
-          .bind(status, note, Date.now(), image.id),
-        db
-          .prepare("UPDATE pairs SET status = ? WHERE image_id = ? AND status = 'pending' RETURNING id")
-          .bind(status, image.id),
-      ]);
-      return c.json({ sha256, status, pairs_settled: settled?.results.length ?? 0 });
+      const body = c.req.valid("json");
+      const decision = { image: c.req.valid("param").sha256, status: body.status, reason: note(body.reason) };
+      const [result] = await applyDecisions(c.env, [decision]);
+      return c.json(result as { sha256: string; status: string; pairs_settled: number });
     },
   )
   .post(
     "/pairs/:id/moderation",
     adminAuth(),
-    validate("param", z.object({ id: z.string().regex(/^[1-9][0-9]{0,15}$/, "expected a pair id") })),
+    validate("param", pairIdParam),
     bodyGuard({ maxBytes: MAX_DECISION_BYTES }),
     validate("json", decisionBody),
     async (c) => {
-      const { id } = c.req.valid("param");
-      const { status } = c.req.valid("json");
-      const row = await c.env.DB.prepare("UPDATE pairs SET status = ? WHERE id = ? RETURNING id")
-        .bind(status, Number(id))
-        .first<{ id: number }>();
-      if (!row) throw new ApiError(404, "pair_not_found", `No pair ${id}.`);
-      return c.json({ pair_id: id, status });
+      const decision = { pair_id: c.req.valid("param").id, status: c.req.valid("json").status };
+      const [result] = await applyDecisions(c.env, [decision]);
+      return c.json(result as { pair_id: string; status: string });
+    },
+  )
+  .post(
+    "/moderation/decisions",
+    adminAuth(),
+    bodyGuard({ maxBytes: MAX_BULK_BYTES }),
+    validate("json", bulkBody),
+    async (c) => {
+      const decisions: Decision[] = c.req
+        .valid("json")
+        .decisions.map((d) => ("image" in d ? { ...d, reason: note(d.reason) } : d));
+      return c.json({ results: await applyDecisions(c.env, decisions, true) });
     },
   )
   .get("/moderation/queue", adminAuth(), validate("query", queueQuery), async (c) => {
     const { cursor, limit } = c.req.valid("query");
     const after = cursor ? decodeCursor(cursor, afterIdCursor).after : 0;
-    const db = c.env.DB;
-    const { results } = await db
-      .prepare(
-        `SELECT i.id, ${IMAGE_COLUMNS} FROM images i
-         WHERE i.id > ?1 AND i.status != 'rejected'
-           AND i.id IN (SELECT id FROM images WHERE status = 'pending'
-                        UNION SELECT image_id FROM pairs WHERE status = 'pending')
-         ORDER BY i.id LIMIT ?2`,
-      )
-      .bind(after, limit + 1)
-      .all<ImageRow & { id: number }>();
-    const page = results.slice(0, limit);
-    const { results: pending } = await db
-      .prepare(
-        `SELECT p.id AS pair_id, p.image_id, p.origin, p.contributor_id, c.id AS caption_id, c.text
-         FROM pairs p JOIN captions c ON c.id = p.caption_id
-         WHERE p.status = 'pending' AND p.image_id IN (SELECT value FROM json_each(?)) ORDER BY p.id`,
-      )
-      .bind(JSON.stringify(page.map((row) => row.id)))
-      .all<{
-        pair_id: number;
-        image_id: number;
-        origin: string;
-        contributor_id: string | null;
-        caption_id: number;
-        text: string;
-      }>();
-    const last = page[page.length - 1];
-    return c.json({
-      items: page.map((row) => ({
-        image: imageView(row),
-        pending_captions: pending
-          .filter((pair) => pair.image_id === row.id)
-          .map((pair) => ({
-            pair_id: String(pair.pair_id),
-            caption: { id: String(pair.caption_id), text: pair.text },
-            origin: pair.origin,
-            contributor_id: pair.contributor_id,
-          })),
-      })),
-      next_cursor: results.length > limit && last ? encodeCursor({ after: last.id }) : null,
-    });
+    const { items, nextAfter } = await moderationQueue(c.env.DB, after, limit);
+    return c.json({ items, next_cursor: nextAfter === null ? null : encodeCursor({ after: nextAfter }) });
   });

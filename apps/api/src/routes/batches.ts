@@ -1,11 +1,12 @@
 /**
  * Contrastive batches for training: GET /v1/batches/contrastive?n=&seed= returns n approved pairs with their
- * explicit negatives. The same seed over the same data returns the same batch; without a seed the API draws
+ * explicit negatives (under the agreement rule, src/dataset/negative-rule.ts). The same seed over the same data returns the same batch; without a seed the API draws
  * one and reports it, so any batch can be fetched again.
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import { contrastiveBatch } from "../dataset/contrastive-batch";
+import { negativeRule } from "../dataset/negative-rule";
 import { limitQuery } from "../dataset/query-schemas";
 import type { AppBindings } from "../env";
 import { rateLimit } from "../middleware/rate-limit";
@@ -24,7 +25,7 @@ export const batches = new Hono<AppBindings>().get(
   async (c) => {
     const { n } = c.req.valid("query");
     const seed = c.req.valid("query").seed ?? crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
-    const pairs = await contrastiveBatch(c.env.DB, n, seed);
+    const pairs = await contrastiveBatch(c.env.DB, n, seed, negativeRule(c.env));
     return c.json({ seed, n: pairs.length, pairs }, 200, { "Cache-Control": "no-store" });
   },
 );

@@ -75,6 +75,13 @@ export const images = new Hono<AppBindings>()
   .get("/:sha256", adminOptional(), validate("param", sha256Param), async (c) => {
     const { sha256 } = c.req.valid("param");
     const image = await findVisibleImage(c.env.DB, sha256, c.var.isAdmin);
+    if (image.status === "rejected" || image.status === "withdrawn") {
+      throw new ApiError(
+        404,
+        "image_not_found",
+        `Image ${sha256} was ${image.status}; its bytes were deleted.`,
+      );
+    }
     const headers: Record<string, string> = {
       ETag: `"${sha256}"`,
       "Cache-Control": image.status === "approved" ? IMMUTABLE : "private, no-store",

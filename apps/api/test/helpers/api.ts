@@ -2,9 +2,13 @@
  * Helpers that call the real worker (its default export, inside workerd) the way clients do: fetch with JSON,
  * multipart and bearer tokens. Every request goes through the whole app: middleware, routes and onError.
  */
+import { createExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { multipartBody, type FormField } from "./multipart";
+import worker from "../../src/index";
+import type { Env } from "../../src/env";
+import { TERMS_VERSION } from "../../src/dataset/terms";
 import { pngBytes } from "./image-bytes";
 
 /** The admin token configured in vitest.config.ts. */
@@ -13,6 +17,11 @@ export const ADMIN_TOKEN = "test-admin-token";
 /** Sends a request to the worker. */
 export function call(path: string, init: RequestInit = {}): Promise<Response> {
   return exports.default.fetch(new Request(`http://api.test${path}`, init));
+}
+
+/** Sends a request to the worker's fetch handler with other bindings (a broken limiter, production vars). */
+export async function callWithEnv(request: Request, bindings: Env): Promise<Response> {
+  return worker.fetch(request, bindings, createExecutionContext());
 }
 
 /** Sends JSON with an optional bearer token. */
@@ -49,6 +58,8 @@ export interface ContributeOptions {
   caption?: string | Uint8Array;
   licence?: string;
   consent?: string;
+  /** Default: the current terms version; `null` leaves the field out. */
+  termsVersion?: string | null;
   key?: string;
   extra?: FormField[];
 }
@@ -65,6 +76,9 @@ export function contribute(token: string, options: ContributeOptions = {}): Prom
     { name: "caption", value: options.caption ?? "a small test square" },
     { name: "licence", value: options.licence ?? "CC0-1.0" },
     { name: "consent", value: options.consent ?? "true" },
+    ...(options.termsVersion === null
+      ? []
+      : [{ name: "terms_version", value: options.termsVersion ?? TERMS_VERSION }]),
     ...(options.extra ?? []),
   ];
   const { body, contentType } = multipartBody(fields);

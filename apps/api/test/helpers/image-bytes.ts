@@ -1,80 +1,35 @@
 /**
- * Tiny test images built in code. The PNG encoder is real (stored deflate blocks, CRC-32, Adler-32), so the
- * files decode in any viewer; JPEG and WebP are structurally valid headers with filler data, which is all the
- * API reads (it never decodes pixels). `seed` varies the bytes so each call can yield a distinct SHA-256.
+ * Tiny test images built in code. PNGs are real (encoded by fast-png), so they decode in any viewer; JPEG and
+ * WebP are structurally valid headers with filler data, which is all the API reads (it never decodes pixels).
+ * `seed` varies the bytes so each call can yield a distinct SHA-256. Real JPEG and WebP files with metadata are
+ * in test/fixtures/metadata.
  */
+import { encode } from "fast-png";
 import { crc32 } from "../../src/images/crc32";
-
-function u32(value: number): number[] {
-  return [(value >>> 24) & 255, (value >>> 16) & 255, (value >>> 8) & 255, value & 255];
-}
-
-function chunk(type: string, data: Uint8Array | number[]): number[] {
-  const typed = [...type].map((ch) => ch.charCodeAt(0));
-  const body = new Uint8Array([...typed, ...data]);
-  return [...u32(data.length), ...body, ...u32(crc32(body))];
-}
-
-function adler32(bytes: Uint8Array): number {
-  let a = 1;
-  let b = 0;
-  for (const byte of bytes) {
-    a = (a + byte) % 65521;
-    b = (b + a) % 65521;
-  }
-  return ((b << 16) | a) >>> 0;
-}
-
-/** zlib stream of stored (uncompressed) deflate blocks. */
-function zlibStored(raw: Uint8Array): Uint8Array {
-  const out: number[] = [0x78, 0x01];
-  for (let at = 0; at < raw.length || at === 0; at += 65535) {
-    const block = raw.subarray(at, at + 65535);
-    const last = at + 65535 >= raw.length ? 1 : 0;
-    out.push(last, block.length & 255, block.length >>> 8, ~block.length & 255, (~block.length >>> 8) & 255);
-    out.push(...block);
-    if (raw.length === 0) break;
-  }
-  out.push(...u32(adler32(raw)));
-  return new Uint8Array(out);
-}
 
 /** A real RGBA PNG of `width` x `height` whose pixels depend on `seed`. */
 export function pngBytes(width = 16, height = 16, seed = 0): Uint8Array {
-  const raw = new Uint8Array(height * (1 + width * 4));
+  const data = new Uint8Array(width * height * 4);
   for (let y = 0; y < height; y++) {
-    const row = y * (1 + width * 4);
     for (let x = 0; x < width; x++) {
-      const at = row + 1 + x * 4;
-      raw[at] = (x * 16 + seed) & 255;
-      raw[at + 1] = (y * 16 + (seed >>> 8)) & 255;
-      raw[at + 2] = (seed * 7 + x + y) & 255;
-      raw[at + 3] = 255;
+      const at = (y * width + x) * 4;
+      data[at] = (x * 16 + seed) & 255;
+      data[at + 1] = (y * 16 + (seed >>> 8)) & 255;
+      data[at + 2] = (seed * 7 + x + y) & 255;
+      data[at + 3] = 255;
     }
   }
-  return pngWithIdat(width, height, zlibStored(raw));
+  return encode({ width, height, data, depth: 8, channels: 4 });
 }
 
-/** A PNG whose IHDR claims `width` x `height` over a tiny IDAT: for header-only checks (e.g. 50000x50000). */
+/** A 1x1 PNG whose IHDR (with a valid CRC) claims `width` x `height`: for header-only checks (50000x50000). */
 export function pngClaiming(width: number, height: number): Uint8Array {
-  return pngWithIdat(width, height, zlibStored(new Uint8Array([0, 0, 0, 0, 0])));
-}
-
-function pngWithIdat(width: number, height: number, idat: Uint8Array): Uint8Array {
-  const ihdr = [...u32(width), ...u32(height), 8, 6, 0, 0, 0];
-  return new Uint8Array([
-    0x89,
-    0x50,
-    0x4e,
-    0x47,
-    0x0d,
-    0x0a,
-    0x1a,
-    0x0a,
-    ...chunk("IHDR", ihdr),
-    ...chunk("IDAT", idat),
-    ...chunk("IEND", []),
-  ]);
+  const png = pngBytes(1, 1).slice();
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  view.setUint32(16, width);
+  view.setUint32(20, height);
+  view.setUint32(29, crc32(png.subarray(12, 29)));
+  return png;
 }
 
 /** A baseline JPEG header (SOI, APP0, SOF0, SOS) with filler scan data and EOI. */

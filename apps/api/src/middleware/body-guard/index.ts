@@ -1,12 +1,13 @@
 /**
  * Body guard for write routes: checks the media type (415), refuses oversize bodies by Content-Length before
  * reading and by counting while reading (413), and for JSON decodes strictly as UTF-8 (400) and parses (400)
- * before the zod validator sees it. The raw bytes are left in `c.var.rawBody` for multipart routes.
+ * before the zod validator sees it. Multipart bodies are not buffered: `c.var.bodyStream` is the body as a
+ * stream that fails with 413 at the limit, for the streaming multipart parser.
  */
 import { createMiddleware } from "hono/factory";
 import type { Env } from "../../env";
 import { ApiError } from "../../errors";
-import { readBoundedBody } from "../../http/read-bounded-body";
+import { boundedBodyStream, readBoundedBody } from "../../http/read-bounded-body";
 import { decodeUtf8Strict } from "../../text/utf8";
 
 /** Options for {@link bodyGuard}. */
@@ -19,7 +20,8 @@ export interface BodyGuardOptions {
 
 /** Variables the guard sets. */
 export interface BodyGuardVariables {
-  rawBody: Uint8Array;
+  /** The bounded body stream (multipart routes only). */
+  bodyStream: ReadableStream<Uint8Array>;
 }
 
 /** Middleware factory: see the file header. */
@@ -34,9 +36,10 @@ export function bodyGuard(options: BodyGuardOptions) {
         `This route takes ${mediaType}, not ${declared || "nothing"}.`,
       );
     }
-    const body = await readBoundedBody(c.req.raw, maxBytes);
-    c.set("rawBody", body);
-    if (mediaType === "application/json") {
+    if (mediaType === "multipart/form-data") {
+      c.set("bodyStream", boundedBodyStream(c.req.raw, maxBytes));
+    } else {
+      const body = await readBoundedBody(c.req.raw, maxBytes);
       const text = decodeUtf8Strict(body, "request body");
       try {
         JSON.parse(text);

@@ -1,5 +1,6 @@
 /**
- * CORS for third-party pages (the widget): any origin may read (GET, HEAD, OPTIONS) and may write with the
+ * CORS for third-party pages (the widget): any origin may read (GET, HEAD, OPTIONS) and may write (POST,
+ * DELETE) with the
  * Authorization header, because contributor tokens are bearer tokens, never cookies, so no credentials mode is
  * needed. Admin routes get no CORS headers: browsers elsewhere have no business calling them.
  */
@@ -18,7 +19,7 @@ export function corsPolicy(options: CorsPolicyOptions = {}) {
   const { privatePrefix = "/v1/admin", maxAge = 86_400 } = options;
   return cors({
     origin: (_origin, c) => (c.req.path.startsWith(privatePrefix) ? null : "*"),
-    allowMethods: ["GET", "HEAD", "POST", "OPTIONS"],
+    allowMethods: ["GET", "HEAD", "POST", "DELETE", "OPTIONS"],
     allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "Range", "If-None-Match"],
     exposeHeaders: [
       "ETag",

@@ -1,8 +1,8 @@
 /**
  * Rate limiting through the RateLimiter Durable Object: one object per key (an IP, or a contributor) found by
  * `idFromName`, asked over RPC to `take` a token from the named bucket. Over the limit: 429 with Retry-After.
- * If the object cannot be reached the request proceeds and the failure is logged (limits protect, they must
- * not take the API down with them).
+ * If the object cannot be reached, reads proceed (the failure is logged) and writes fail closed with 503
+ * `rate_limiter_unavailable`: a write nobody can count is a write nobody can limit.
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -21,7 +21,14 @@ export interface RateLimitOptions {
   key?: "ip" | "contributor";
   /** Exact paths that are never limited (e.g. the health check). Default none. */
   skipPaths?: string[];
+  /**
+   * What to do when the limiter cannot be reached: `refuse` answers 503, `allow` lets the request through.
+   * Default: refuse for writes (any method but GET, HEAD and OPTIONS), allow for reads.
+   */
+  whenUnavailable?: "refuse" | "allow";
 }
+
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 function limitKey(c: Context, key: "ip" | "contributor"): string {
   if (key === "contributor") return `contributor:${String(c.get("contributorId") ?? "anonymous")}`;
@@ -40,7 +47,20 @@ export function rateLimit(options: RateLimitOptions) {
       const stub = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(name));
       decision = await stub.take(bucket, ratePerMinute * scale, burst * scale);
     } catch (err) {
-      console.error(`rate limiter unavailable for ${name}/${bucket}; allowing the request`, err);
+      const refuse =
+        (options.whenUnavailable ?? (READ_METHODS.has(c.req.method) ? "allow" : "refuse")) === "refuse";
+      console.error(
+        `rate limiter unavailable for ${name}/${bucket}; ${refuse ? "refusing" : "allowing"}`,
+        err,
+      );
+      if (refuse) {
+        throw new ApiError(
+          503,
+          "rate_limiter_unavailable",
+          "Writes are paused because the rate limiter cannot be reached; retry in a minute.",
+          { "Retry-After": "60" },
+        );
+      }
     }
     if (decision && !decision.allowed) {
       const retryAfter = String(Math.max(1, decision.retryAfterSeconds));
