@@ -46,8 +46,14 @@ function wranglerEnv(stateDir: string): NodeJS.ProcessEnv {
   });
 }
 
+/** Options of {@link startApi}. */
+export interface StartApiOptions {
+  /** Worker variables to override (`wrangler dev --var NAME:VALUE`), e.g. `{ NEGATIVE_MIN_AGREEING: "1" }`. */
+  readonly vars?: Readonly<Record<string, string>>;
+}
+
 /** Applies the D1 migrations to fresh local state, starts `wrangler dev`, and waits for `/v1/health`. */
-export async function startApi(): Promise<ApiServer> {
+export async function startApi(options: StartApiOptions = {}): Promise<ApiServer> {
   const stateDir = await makeTempDir("api");
   const persistTo = join(stateDir, "wrangler");
   const env = wranglerEnv(stateDir);
@@ -67,6 +73,7 @@ export async function startApi(): Promise<ApiServer> {
   // The test API always runs on the committed development-only secrets, never on a developer's .dev.vars,
   // so a fresh clone (CI) and a configured checkout behave the same.
   args.push("--env-file", DEV_VARS_EXAMPLE);
+  for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
   args.push("--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false");
   const wrangler = startProcessGroup("wrangler dev", process.execPath, [bin, ...args], {
     cwd: REPO_ROOT,

@@ -3,7 +3,8 @@
  * published to channels and a small approved dataset, the web app's production build for that API, and a
  * Chromium. `stop()` ends all three (idempotent, safe after a failed start).
  */
-import { startApi, type ApiServer } from "./api-server";
+import { startApi, type ApiServer, type StartApiOptions } from "./api-server";
+import { HOST, freePort } from "./free-port";
 import { launchBrowser, type LaunchBrowserOptions, type TestBrowser } from "./browser";
 import { publishBundle } from "./publish";
 import { seedPairs } from "./seed-pairs";
@@ -16,6 +17,7 @@ export interface StackOptions {
   /** Approved image–caption concepts to import (see seedPairs); none by default. */
   readonly seedPairs?: number;
   readonly browser?: LaunchBrowserOptions;
+  readonly api?: StartApiOptions;
 }
 
 /** A running stack. */
@@ -35,10 +37,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await parts.api?.stop();
   };
   try {
-    const api = (parts.api = await startApi());
+    // The app's origin is known before the API starts, so the API can let its /moderate page call admin routes.
+    const webPort = await freePort();
+    const vars = { ADMIN_ORIGINS: `http://${HOST}:${webPort}`, ...options.api?.vars };
+    const api = (parts.api = await startApi({ ...options.api, vars }));
     for (const bundle of options.bundles ?? []) await publishBundle(api.url, bundle.dir, bundle.channel);
     if (options.seedPairs) await seedPairs(api.url, options.seedPairs);
-    const web = (parts.web = await startWeb(api.url));
+    const web = (parts.web = await startWeb(api.url, webPort));
     const browser = (parts.browser = await launchBrowser(options.browser));
     return { api, web, browser, stop };
   } catch (error) {

@@ -54,7 +54,11 @@ async function fileFor(root: string, urlPath: string): Promise<string | null> {
 }
 
 /** Serves `root` on a free loopback port, with `fallback` (default `index.html`) for unknown paths. */
-export async function serveStatic(root: string, fallback = "index.html"): Promise<StaticServer> {
+export async function serveStatic(
+  root: string,
+  fallback = "index.html",
+  port?: number,
+): Promise<StaticServer> {
   const fallbackPath = join(root, fallback);
   const rules = headerRules(root);
   const server: Server = createServer((req, res) => {
@@ -76,7 +80,7 @@ export async function serveStatic(root: string, fallback = "index.html"): Promis
       else createReadStream(path).pipe(res);
     });
   });
-  const port = await freePort();
+  port ??= await freePort();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, HOST, resolve);

@@ -38,10 +38,10 @@ export async function buildWeb(apiUrl: string): Promise<string> {
   return outDir;
 }
 
-/** Builds the web app for `apiUrl` and serves it on a free port. */
-export async function startWeb(apiUrl: string): Promise<WebApp> {
+/** Builds the web app for `apiUrl` and serves it on `port` (default: a free one). */
+export async function startWeb(apiUrl: string, port?: number): Promise<WebApp> {
   const outDir = await buildWeb(apiUrl);
-  const server = await serveStatic(outDir);
+  const server = await serveStatic(outDir, "index.html", port);
   return {
     url: server.url,
     async stop() {

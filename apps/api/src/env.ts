@@ -15,6 +15,8 @@ export interface Env {
   NEGATIVE_MIN_AGREEING?: string;
   /** Whether a moderator's rejection of a task's pair makes it a training negative. Default "true". */
   NEGATIVE_FROM_MODERATOR?: string;
+  /** Comma-separated origins whose pages may call admin routes (CORS), e.g. the app's for /moderate. Default none. */
+  ADMIN_ORIGINS?: string;
   /** Age in seconds below which the orphan sweep keeps an unreferenced R2 object. Default "3600". */
   SWEEP_GRACE_SECONDS?: string;
 }

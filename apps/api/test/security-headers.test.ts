@@ -39,6 +39,14 @@ describe("security headers and CORS", () => {
     expect(admin.headers.get("access-control-allow-origin")).toBeNull();
   });
 
+  it("answer admin CORS to the app's own origin (ADMIN_ORIGINS), and to no other", async () => {
+    const app = { Origin: "http://127.0.0.1:5173" };
+    const admin = await get("/v1/admin/moderation/queue", undefined, app);
+    expect(admin.headers.get("access-control-allow-origin")).toBe("http://127.0.0.1:5173");
+    const other = await get("/v1/admin/moderation/queue", undefined, { Origin: "http://127.0.0.1:5174" });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
   it("expose the headers a cross-origin client needs", async () => {
     const res = await get("/v1/images", undefined, { Origin: "https://third-party.example" });
     const exposed = res.headers.get("access-control-expose-headers")?.toLowerCase() ?? "";

@@ -1,6 +1,5 @@
 /**
- * The site's main navigation. Add an entry when its page exists (Contribute and Explore are
- * planned); the layout renders this list as it is.
+ * The site's main navigation. Add an entry when its page exists (Explore is planned); the layout renders this list as it is.
  */
 
 import type { Pathname } from "$app/types";
@@ -17,8 +16,10 @@ export interface NavEntry {
 export const NAVIGATION: readonly NavEntry[] = [
   { href: "/", label: "Home" },
   { href: "/generate", label: "Generate" },
+  { href: "/contribute", label: "Contribute" },
   { href: "/label", label: "Label" },
   { href: "/models", label: "Models" },
+  { href: "/moderate", label: "Moderate" },
 ];
 
 /** Whether `href` is the current page (or, for sections, an ancestor of it). */

@@ -1,10 +1,13 @@
 /**
  * CORS for third-party pages (the widget): any origin may read (GET, HEAD, OPTIONS) and may write (POST,
- * DELETE) with the
- * Authorization header, because contributor tokens are bearer tokens, never cookies, so no credentials mode is
- * needed. Admin routes get no CORS headers: browsers elsewhere have no business calling them.
+ * DELETE) with the Authorization header, because contributor tokens are bearer tokens, never cookies, so no
+ * credentials mode is needed. Admin routes answer CORS only to the origins in ADMIN_ORIGINS (the app's own, for
+ * its /moderate page): no other browser page has business calling them, even though the admin token, not the
+ * origin, is what protects them.
  */
 import { cors } from "hono/cors";
+import type { Context } from "hono";
+import type { AppBindings } from "../../env";
 
 /** Options for {@link corsPolicy}. */
 export interface CorsPolicyOptions {
@@ -18,7 +21,11 @@ export interface CorsPolicyOptions {
 export function corsPolicy(options: CorsPolicyOptions = {}) {
   const { privatePrefix = "/v1/admin", maxAge = 86_400 } = options;
   return cors({
-    origin: (_origin, c) => (c.req.path.startsWith(privatePrefix) ? null : "*"),
+    origin: (origin, c: Context<AppBindings>) => {
+      if (!c.req.path.startsWith(privatePrefix)) return "*";
+      const allowed = (c.env.ADMIN_ORIGINS ?? "").split(",").map((o) => o.trim());
+      return allowed.includes(origin) || allowed.includes("*") ? origin : null;
+    },
     allowMethods: ["GET", "HEAD", "POST", "DELETE", "OPTIONS"],
     allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "Range", "If-None-Match"],
     exposeHeaders: [

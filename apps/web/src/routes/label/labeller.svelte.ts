@@ -48,6 +48,8 @@ export class Labeller {
   problem: string | undefined = $state();
   /** The last answer could not be sent now and waits in the queue. */
   lastQueued = $state(false);
+  /** How often this browser's answers agree with other people's (from the API; undefined offline). */
+  agreement: { answers: number; compared: number; agreed: number } | undefined = $state();
 
   private ahead: LabelTask[] = [];
   private filling: Promise<void> | undefined;
@@ -64,6 +66,7 @@ export class Labeller {
     if (kind !== this.kind) this.ahead = [];
     this.kind = kind;
     this.current = undefined;
+    void this.readAgreement();
     await this.next();
   }
 
@@ -83,6 +86,22 @@ export class Labeller {
       contributor: true,
     });
     this.lastQueued = outcome.status === "waiting";
+    if (outcome.status === "sent") void this.readAgreement();
+  }
+
+  /** Reads the agreement statistic (GET /v1/contributors/me/agreement); silent when it cannot. */
+  async readAgreement(): Promise<void> {
+    const known = this.identity.current();
+    if (!known) return;
+    try {
+      const res = await this.client.v1.contributors.me.agreement.$get(
+        {},
+        { headers: { authorization: `Bearer ${known.token}` } },
+      );
+      if (res.ok) this.agreement = await res.json();
+    } catch {
+      // Offline: the count on the page still shows what was answered here.
+    }
   }
 
   /** Leaves the shown task unanswered. */
