@@ -153,7 +153,7 @@ describe("model updates on /models", () => {
     const notice = page.getByTestId("update-notice");
     await notice.waitFor({ timeout: 30_000 });
     expect(await notice.getAttribute("data-version")).toBe(V2);
-    expect(await notice.textContent()).toMatch(/\d+(\.\d+)? MB to download/);
+    expect(await notice.textContent()).toMatch(/\d+(\.\d+)? (MB|KB) to download/);
     expect(fileRequests.length).toBe(before);
   });
 
