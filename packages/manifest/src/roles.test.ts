@@ -12,7 +12,17 @@ describe("roles", () => {
       "clip-text",
       "clip-image",
     ]);
-    expect(EXTRA_ROLES).toEqual(["samples", "samples-heldout", "readme", "config", "embeddings", "licence"]);
+    expect(EXTRA_ROLES).toEqual([
+      "samples",
+      "samples-heldout",
+      "readme",
+      "config",
+      "embeddings",
+      "licence",
+      "dataset-index",
+      "dataset-embeddings",
+      "dataset-atlas",
+    ]);
     expect(BUNDLE_ROLES.filter((role) => ROLE_KINDS[role] === "reserved")).toEqual(["gpt-prefill"]);
   });
 

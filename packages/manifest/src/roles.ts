@@ -33,6 +33,11 @@ export const ROLE_KINDS = {
   config: "extra",
   embeddings: "extra",
   licence: "extra",
+  // The dataset index of this version (docs/bundle-format.md §8): only the Explore page and the API's
+  // labelling tasks read it, never generation, so the runtime never downloads it with the model.
+  "dataset-index": "extra",
+  "dataset-embeddings": "extra",
+  "dataset-atlas": "extra",
 } as const satisfies Record<string, RoleKind>;
 
 /** A role a bundle file can have. */

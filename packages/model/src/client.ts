@@ -10,6 +10,7 @@ export type {
   IndexKey,
   LoadedModel,
   MessageEndpoint,
+  OpenedDatasetIndex,
   WorkerInstallOptions,
   WorkerLoadOptions,
   WorkerModelSource,
@@ -17,6 +18,9 @@ export type {
   WorkerStoreSource,
 } from "./worker/protocol";
 export { WorkerError } from "./worker/worker-error";
+export { DATASET_INDEX_NAME } from "./worker/protocol";
+export type { DatasetCluster, DatasetIndex } from "./dataset-index/index-format";
+export type { ExplainOptions, Explanation, WordHeat } from "./explain";
 export {
   BackendError,
   BundleFormatError,

@@ -17,6 +17,8 @@ export interface EmbeddingIndex<K> {
   /** Adds (or replaces) the vector of `key`; it is L2-normalised on the way in. */
   add(key: K, vector: ArrayLike<number>): void;
   remove(key: K): boolean;
+  /** The stored (unit) vector of `key`, a copy; undefined when absent. */
+  vector(key: K): Float32Array | undefined;
   /** The `k` nearest keys to `query`, best first (ties: the earlier-added key first). */
   search(query: ArrayLike<number>, k?: number): Neighbour<K>[];
 }
@@ -62,6 +64,10 @@ export function createEmbeddingIndex<K>(dim: number): EmbeddingIndex<K> {
       keys.pop();
       slots.delete(key);
       return true;
+    },
+    vector(key) {
+      const slot = slots.get(key);
+      return slot === undefined ? undefined : vectors.slice(slot * dim, (slot + 1) * dim);
     },
     search(query, k = 10) {
       check(query, "query");

@@ -25,6 +25,17 @@ export type { Candidate, GenerateOptions, GenerateProgress, Generation } from ".
 export type { CaptionOptions } from "./caption";
 export type { Ranked } from "./rank";
 export { createEmbeddingIndex } from "./embedding-index";
+export { captionWords, explainCaption } from "./explain";
+export type { Embedder, ExplainOptions, Explanation, WordHeat } from "./explain";
+export {
+  DATASET_INDEX_FORMAT,
+  decodeEmbeddings,
+  encodeEmbeddings,
+  parseDatasetIndex,
+} from "./dataset-index/index-format";
+export type { DatasetCluster, DatasetIndex } from "./dataset-index/index-format";
+export { DATASET_ROLES, NoDatasetIndexError, openDatasetIndex } from "./dataset-index/open-index";
+export type { OpenedIndex, OpenIndexOptions } from "./dataset-index/open-index";
 export type { EmbeddingIndex, Neighbour } from "./embedding-index";
 export { createImage, imageGrid, scaleImage } from "./image";
 export type { RgbaImage } from "./image";
@@ -86,12 +97,14 @@ export { ModelClient } from "./worker/model-client";
 export type { ClientInstallOptions, ClientLoadOptions, ModelClientEvents } from "./worker/model-client";
 export { ModelWorkerHandler } from "./worker/handler";
 export { WorkerError } from "./worker/worker-error";
+export { DATASET_INDEX_NAME } from "./worker/protocol";
 export { SELF_CHECK_TOLERANCE } from "./worker/self-check";
 export type {
   IndexEntry,
   IndexKey,
   LoadedModel,
   MessageEndpoint,
+  OpenedDatasetIndex,
   WorkerInstallOptions,
   WorkerLoadOptions,
   WorkerModelSource,

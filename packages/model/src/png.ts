@@ -12,15 +12,24 @@ export const MAX_PNG_SIDE = 4096;
 export interface EncodePngOptions {
   /** Deflate-compress the pixels (default true); false writes stored blocks: larger, but no stream needed. */
   compress?: boolean;
+  /**
+   * Row filters (PNG spec §9): `"none"` (default, fastest) or `"adaptive"`, per row the filter with the
+   * smallest sum of absolute values (libpng's heuristic), which deflates sprite atlases ~2x smaller.
+   */
+  filter?: "none" | "adaptive";
 }
 
-/** Encodes an RGBA image as a PNG file (colour type 6, 8 bits, no interlace, filter 0). */
+/** Encodes an RGBA image as a PNG file (colour type 6, 8 bits, no interlace; row filters: `options.filter`). */
 export async function encodePng(image: RgbaImage, options: EncodePngOptions = {}): Promise<Uint8Array> {
   assertImage(image);
   const stride = image.width * 4;
   const raw = new Uint8Array((stride + 1) * image.height);
-  for (let y = 0; y < image.height; y++)
-    raw.set(image.data.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+  for (let y = 0; y < image.height; y++) {
+    const row = image.data.subarray(y * stride, (y + 1) * stride);
+    const above = y > 0 ? image.data.subarray((y - 1) * stride, y * stride) : undefined;
+    if (options.filter === "adaptive") filterRow(row, above, raw, y * (stride + 1));
+    else raw.set(row, y * (stride + 1) + 1);
+  }
   const header = new Uint8Array(13);
   const view = new DataView(header.buffer);
   view.setUint32(0, image.width);
@@ -32,6 +41,35 @@ export async function encodePng(image: RgbaImage, options: EncodePngOptions = {}
     chunk("IDAT", options.compress === false ? storedZlib(raw) : await zlibDeflate(raw)),
     chunk("IEND", new Uint8Array(0)),
   ]);
+}
+
+/** Writes `row` at `out[at]` (filter byte first) with whichever of the five filters gives the smallest sum. */
+function filterRow(
+  row: Uint8Array | Uint8ClampedArray,
+  above: ArrayLike<number> | undefined,
+  out: Uint8Array,
+  at: number,
+) {
+  const n = row.length;
+  let best: Uint8Array | undefined;
+  let bestType = 0;
+  let bestSum = Infinity;
+  for (let type = 0; type < 5; type++) {
+    const filtered = new Uint8Array(n);
+    let sum = 0;
+    for (let x = 0; x < n; x++) {
+      const a = x >= 4 ? (row[x - 4] as number) : 0;
+      const b = above ? (above[x] as number) : 0;
+      const c = above && x >= 4 ? (above[x - 4] as number) : 0;
+      const predictor = [0, a, b, (a + b) >> 1, paeth(a, b, c)][type] as number;
+      const value = ((row[x] as number) - predictor) & 255;
+      filtered[x] = value;
+      sum += value < 128 ? value : 256 - value;
+    }
+    if (sum < bestSum) [best, bestType, bestSum] = [filtered, type, sum];
+  }
+  out[at] = bestType;
+  out.set(best as Uint8Array, at + 1);
 }
 
 /**

@@ -18,6 +18,7 @@ export const NAVIGATION: readonly NavEntry[] = [
   { href: "/generate", label: "Generate" },
   { href: "/contribute", label: "Contribute" },
   { href: "/label", label: "Label" },
+  { href: "/explore", label: "Explore" },
   { href: "/models", label: "Models" },
   { href: "/moderate", label: "Moderate" },
 ];

@@ -26,6 +26,7 @@ const TRANSFERRED_RESULTS = new Set<OperationName>([
   "embedImage",
   "encodeImages",
   "decodeCodes",
+  "openDatasetIndex",
 ]);
 /** Results that carry a LoadedModel (its `error` crosses as a WireError). */
 const LOADED_RESULTS = new Set<OperationName>(["load", "install", "rollback"]);

@@ -12,6 +12,7 @@ import type { ModelError } from "../errors";
 import { Emitter } from "../events";
 import type { GenerateOptions, GenerateProgress, Generation } from "../generate";
 import type { RgbaImage } from "../image";
+import type { ExplainOptions, Explanation } from "../explain";
 import type { Ranked } from "../rank";
 import type { ClientInstallOptions, ClientLoadOptions, ModelClientEvents } from "./client-options";
 export type { ClientInstallOptions, ClientLoadOptions, ModelClientEvents } from "./client-options";
@@ -20,6 +21,7 @@ import type {
   IndexEntry,
   IndexKey,
   LoadedModel,
+  OpenedDatasetIndex,
   OperationArgs,
   WorkerLoadOptions,
   WorkerModelSource,
@@ -142,13 +144,40 @@ export class ModelClient extends Emitter<ModelClientEvents> {
     return this.connection.request("createIndex", [name, entries]);
   }
 
-  /** The `k` keys of index `name` nearest to a caption or an image, in CLIP space. */
+  /** The `k` keys of index `name` nearest to a caption, an image or a CLIP vector. */
   search<K extends IndexKey = IndexKey>(
     name: string,
-    query: string | RgbaImage,
+    query: string | RgbaImage | Float32Array,
     k = 10,
   ): Promise<Neighbour<K>[]> {
     return this.connection.request("search", [name, query, k]) as Promise<Neighbour<K>[]>;
+  }
+
+  /** Adds (or replaces) vectors of index `name` (e.g. images approved after the index was built). */
+  addToIndex<K extends IndexKey>(
+    name: string,
+    entries: readonly IndexEntry<K>[],
+  ): Promise<{ size: number; dim: number }> {
+    return this.connection.request("addToIndex", [name, entries]);
+  }
+
+  /** The `k` keys nearest to `key`'s own vector in index `name` ("more like this"; `key` itself first). */
+  similar<K extends IndexKey = IndexKey>(name: string, key: K, k = 10): Promise<Neighbour<K>[]> {
+    return this.connection.request("similar", [name, key, k]) as Promise<Neighbour<K>[]>;
+  }
+
+  /**
+   * Downloads the active model version's dataset index (only now: the model's load never fetches it) and
+   * registers its embeddings as index `"dataset"` (DATASET_INDEX_NAME), keyed by row; the page gets index.json and
+   * the atlas PNG. @throws NoDatasetIndexError (as a ModelError) when the version has none.
+   */
+  openDatasetIndex(): Promise<OpenedDatasetIndex> {
+    return this.connection.request("openDatasetIndex", []);
+  }
+
+  /** Per-word occlusion heatmaps of `caption` on `image` (src/explain.ts). */
+  explain(image: RgbaImage, caption: string, options: ExplainOptions = {}): Promise<Explanation> {
+    return this.connection.request("explain", [image, caption, options]);
   }
 
   /** Asks the API whether the active model's channel moved (one request; installs nothing). */

@@ -11,17 +11,20 @@ import { BackendError, ModelError } from "../errors";
 import { Emitter } from "../events";
 import { createModel, type Model } from "../model";
 import { ModelSlot } from "./model-slot";
-import type {
-  LoadedModel,
-  OperationArgs,
-  OperationName,
-  OperationResult,
-  WorkerEvents,
-  WorkerInstallOptions,
-  WorkerLoadOptions,
-  WorkerModelSource,
+import {
+  DATASET_INDEX_NAME,
+  type LoadedModel,
+  type OperationArgs,
+  type OperationName,
+  type OperationResult,
+  type WorkerEvents,
+  type WorkerInstallOptions,
+  type WorkerLoadOptions,
+  type WorkerModelSource,
 } from "./protocol";
 import { SearchIndexes } from "./search-indexes";
+import { openDatasetIndex } from "../dataset-index/open-index";
+import { explainCaption } from "../explain";
 import { applyWorkerSettings } from "./settings";
 import { checkBackend, type SelfCheckOptions } from "./self-check";
 import { SharedTask } from "./shared-task";
@@ -92,9 +95,25 @@ export class ModelHost extends Emitter<WorkerEvents<ModelError>> {
     },
     search: (_, name, query, k) =>
       this.use(async (m) => {
+        if (query instanceof Float32Array) return this.indexes.search(name, query, k);
         const [q] = typeof query === "string" ? await m.embedText([query]) : await m.embedImage([query]);
         return this.indexes.search(name, q as Float32Array, k);
       }),
+    addToIndex: async (_, name, entries) => this.indexes.add(name, entries),
+    similar: async (_, name, key, k) => this.indexes.similar(name, key, k),
+    openDatasetIndex: (c) =>
+      this.use(async (m) => {
+        const fetchOption = this.options.fetch && { fetch: this.options.fetch };
+        const { index, vectors, atlas } = await openDatasetIndex(m.bundle, {
+          signal: c.signal,
+          ...fetchOption,
+        });
+        const entries = vectors.map((vector, key) => ({ key, vector }));
+        this.indexes.create(DATASET_INDEX_NAME, entries, index.dim);
+        return { index, atlas };
+      }),
+    explain: (_, image, caption, options) =>
+      this.use((m) => explainCaption(m, image, caption, m.card.vq.res, options)),
     checkForUpdate: (c) => this.withStore("checkForUpdate").store.checkForUpdate({ signal: c.signal }),
     install: async (c, options) => {
       const active = this.withStore("install");

@@ -15,6 +15,8 @@ import type { BackendPreference } from "../env";
 import type { GenerateOptions, GenerateProgress, Generation } from "../generate";
 import type { RgbaImage } from "../image";
 import type { Neighbour } from "../embedding-index";
+import type { DatasetIndex } from "../dataset-index/index-format";
+import type { ExplainOptions, Explanation } from "../explain";
 import type { WireError } from "./wire-error";
 
 /** Tag on every message of this protocol, so a worker can share its port with other code. */
@@ -91,6 +93,15 @@ export interface RankedIndex {
   readonly probability: number;
 }
 
+/** The name under which openDatasetIndex registers the dataset's embeddings (keys: row numbers). */
+export const DATASET_INDEX_NAME = "dataset";
+
+/** What the page gets of the dataset index: index.json and the atlas PNG (the vectors stay in the worker). */
+export interface OpenedDatasetIndex {
+  readonly index: DatasetIndex;
+  readonly atlas: Uint8Array | undefined;
+}
+
 /** Every operation: its arguments and its result as they cross the boundary. */
 export interface Operations {
   configure: [[WorkerSettings], BackendInfo];
@@ -104,7 +115,14 @@ export interface Operations {
   encodeImages: [[readonly RgbaImage[]], Int32Array[]];
   decodeCodes: [[readonly Int32Array[]], RgbaImage[]];
   createIndex: [[string, readonly IndexEntry[]], { size: number; dim: number }];
-  search: [[string, string | RgbaImage, number], Neighbour<IndexKey>[]];
+  /** Query: a caption or an image (embedded with CLIP in the worker), or a vector already in CLIP space. */
+  search: [[string, string | RgbaImage | Float32Array, number], Neighbour<IndexKey>[]];
+  addToIndex: [[string, readonly IndexEntry[]], { size: number; dim: number }];
+  /** Neighbours of a key already in the index, by its stored vector ("more like this"). */
+  similar: [[string, IndexKey, number], Neighbour<IndexKey>[]];
+  /** Downloads the active version's dataset index; its embeddings become index `DATASET_INDEX_NAME`. */
+  openDatasetIndex: [[], OpenedDatasetIndex];
+  explain: [[RgbaImage, string, ExplainOptions], Explanation];
   checkForUpdate: [[], UpdateCheck];
   install: [[WorkerInstallOptions], LoadedModel<WireError>];
   rollback: [[WorkerInstallOptions], LoadedModel<WireError>];

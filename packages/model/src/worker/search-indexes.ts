@@ -18,8 +18,27 @@ export class SearchIndexes {
     return { size: index.size, dim };
   }
 
+  /** Adds (or replaces) `entries` of index `name`. */
+  add(name: string, entries: readonly IndexEntry[]): { size: number; dim: number } {
+    const index = this.get(name);
+    for (const entry of entries) index.add(entry.key, entry.vector);
+    return { size: index.size, dim: index.dim };
+  }
+
+  /** The `k` nearest keys of index `name` to the stored vector of `key` (itself first). */
+  similar(name: string, key: IndexKey, k: number): Neighbour<IndexKey>[] {
+    const vector = this.get(name).vector(key);
+    if (!vector) throw new ModelOptionError("key", key, `a key of index ${JSON.stringify(name)}`);
+    return this.search(name, vector, k);
+  }
+
   /** The `k` nearest keys of index `name` to the unit `query`. */
   search(name: string, query: Float32Array, k: number): Neighbour<IndexKey>[] {
+    if (!Number.isInteger(k) || k < 1) throw new ModelOptionError("k", k, "an integer ≥ 1");
+    return this.get(name).search(query, k);
+  }
+
+  private get(name: string): EmbeddingIndex<IndexKey> {
     const index = this.indexes.get(name);
     if (!index) {
       const known = [...this.indexes.keys()].map((n) => JSON.stringify(n)).join(", ") || "none";
@@ -29,7 +48,6 @@ export class SearchIndexes {
         `a registered index (${known}); register it with createIndex`,
       );
     }
-    if (!Number.isInteger(k) || k < 1) throw new ModelOptionError("k", k, "an integer ≥ 1");
-    return index.search(query, k);
+    return index;
   }
 }
