@@ -41,6 +41,11 @@ describe("home page", () => {
     expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents()).toEqual([
       "Home",
       "Generate",
+      "Contribute",
+      "Label",
+      "Explore",
+      "Models",
+      "Moderate",
     ]);
     if (SCREENSHOT_DIR) await page.screenshot({ path: join(SCREENSHOT_DIR, "home-ok.png"), fullPage: true });
     expect(errors).toEqual([]);
