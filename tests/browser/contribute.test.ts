@@ -205,6 +205,9 @@ describe("contribute, moderate, label", () => {
     } finally {
       await page.unroute(`${api()}/**`);
     }
-    expect(errors.filter((e) => !/net::|Failed to fetch|Failed to load resource/.test(e)), errors.join("\n")).toEqual([]);
+    expect(
+      errors.filter((e) => !/net::|Failed to fetch|Failed to load resource/.test(e)),
+      errors.join("\n"),
+    ).toEqual([]);
   });
 });

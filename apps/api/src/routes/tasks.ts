@@ -14,8 +14,10 @@ import { rateLimit } from "../middleware/rate-limit";
 import { validate } from "../middleware/validate";
 import { answerStatements, NONE_FITS } from "../tasks/answer-statements";
 import { buildTask } from "../tasks/build-task";
+import { indexHardNegatives } from "../tasks/index-hard-negatives";
 import { lexicalHardNegatives } from "../tasks/lexical-hard-negatives";
 import { secureRandom } from "../tasks/seeded-random";
+import { stableDatasetIndex } from "../tasks/stable-dataset-index";
 import { TASK_KINDS, verifyTask } from "../tasks/task-token";
 
 const nextQuery = z.object({
@@ -40,12 +42,14 @@ export const tasks = new Hono<AppBindings>()
     validate("query", nextQuery),
     async (c) => {
       const { kind, k } = c.req.valid("query");
+      const index = await stableDatasetIndex(c.env.DB, c.env.BUCKET);
+      const lexical = lexicalHardNegatives(secureRandom);
       const built = await buildTask(c.env.DB, {
         kind,
         k,
         contributorId: c.var.contributorId,
         secret: c.env.TASK_SIGNING_KEY,
-        source: lexicalHardNegatives(secureRandom),
+        sources: index ? [indexHardNegatives(index), lexical] : [lexical],
         nowMs: Date.now(),
       });
       if (!built)

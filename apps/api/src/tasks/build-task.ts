@@ -1,6 +1,6 @@
 /**
- * Builds one labelling task: a random served pair is the truth; a {@link HardNegativeSource} supplies k-1
- * candidates that are not; the k candidates are shuffled with the CSPRNG (the client must not infer the answer
+ * Builds one labelling task: a random served pair is the truth; the first {@link HardNegativeSource} that can
+ * supply k-1 candidates that are not proposes them (its model version goes into the task); the k candidates are shuffled with the CSPRNG (the client must not infer the answer
  * from the order) and the whole is signed into a token.
  */
 import { IMAGE_COLUMNS, imageView, type ImageRow, type ImageView } from "../dataset/image-view";
@@ -15,7 +15,8 @@ export interface BuildTaskOptions {
   k: number;
   contributorId: string;
   secret: string;
-  source: HardNegativeSource;
+  /** Tried in order for each prompt, e.g. the dataset index, then the lexical fallback. */
+  sources: readonly HardNegativeSource[];
   nowMs: number;
 }
 
@@ -69,18 +70,34 @@ async function imagesById(db: D1Database, ids: number[]): Promise<Map<number, Im
   return new Map(results.map((row) => [row.id, imageView(row)]));
 }
 
+/** The negatives of the first source that finds `count` of them for `prompt`, and that source. */
+async function propose(
+  db: D1Database,
+  sources: readonly HardNegativeSource[],
+  prompt: PromptPair,
+  forImage: boolean,
+  count: number,
+): Promise<{ negatives: number[]; source: HardNegativeSource } | null> {
+  for (const source of sources) {
+    const negatives = forImage
+      ? await source.captionsFor(db, prompt, count)
+      : await source.imagesFor(db, prompt, count);
+    if (negatives.length >= count) return { negatives: negatives.slice(0, count), source };
+  }
+  return null;
+}
+
 /** Returns a signed task, or `null` when the approved data cannot supply k distinct candidates. */
 export async function buildTask(db: D1Database, options: BuildTaskOptions) {
-  const { kind, k, contributorId, secret, source, nowMs } = options;
+  const { kind, k, contributorId, secret, sources, nowMs } = options;
   // A prompt whose neighbourhood is too thin is retried with another random pair, a bounded number of times.
   for (let attempt = 0; attempt < 3; attempt++) {
     const prompt = await pickPromptPair(db);
     if (!prompt) return null;
     const forImage = kind === "caption-for-image";
-    const negatives = forImage
-      ? await source.captionsFor(db, prompt, k - 1)
-      : await source.imagesFor(db, prompt, k - 1);
-    if (negatives.length < k - 1) continue;
+    const proposal = await propose(db, sources, prompt, forImage, k - 1);
+    if (!proposal) continue;
+    const { negatives, source } = proposal;
     const order = shuffled([forImage ? prompt.captionId : prompt.imageId, ...negatives], secureRandom);
     const claims: TaskClaims = {
       v: 1,

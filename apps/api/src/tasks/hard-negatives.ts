@@ -1,9 +1,9 @@
 /**
  * The seam where candidates for labelling tasks come from. A source proposes hard negatives for a known true
  * pair: captions that do not belong to its image, or images that do not belong to its caption, but look
- * plausible. Today's source is lexical (shared category or shared words, see lexical-hard-negatives.ts); a
- * CLIP source will propose nearest neighbours in embedding space once embeddings exist, and its
- * `modelVersion` is then recorded with every task and judgment it shaped.
+ * plausible. Two sources exist: nearest neighbours in the CLIP image space of the stable version's dataset index
+ * (index-hard-negatives.ts), whose `modelVersion` is recorded with every task and judgment it shaped, and the
+ * lexical fallback (shared category or shared words, lexical-hard-negatives.ts; `modelVersion` null).
  */
 
 /** The true pair a task is built around. */

@@ -6,8 +6,8 @@
  */
 import { ftsAnyTermQuery } from "../text/fts-query";
 import type { HardNegativeSource, PromptPair } from "./hard-negatives";
+import { OWN_CAPTIONS, OWN_IMAGES, SERVED } from "./not-negatives";
 
-const SERVED = "p.status = 'approved' AND i.status = 'approved'";
 // Words matched in caption text, best BM25 rank first: ?4 is the FTS5 expression.
 const WORD_MATCHES =
   "(SELECT rowid AS caption_id, rank AS score FROM captions_fts WHERE captions_fts MATCH ?4 ORDER BY rank LIMIT 200)";
@@ -23,9 +23,6 @@ interface CandidateQueries {
   random: string;
 }
 
-// Captions of the prompt image or of any image of the same concept are never negatives for it.
-const OWN_CAPTIONS = `SELECT p2.caption_id FROM pairs p2 JOIN images i2 ON i2.id = p2.image_id
-  WHERE i2.id = ?1 OR i2.concept = ?2`;
 const CAPTION_QUERIES: CandidateQueries = {
   byCategory: `SELECT DISTINCT p.caption_id AS id, p.caption_id AS grp FROM images i JOIN pairs p ON p.image_id = i.id
     WHERE i.category = ?4 AND ${SERVED} AND p.caption_id NOT IN (${OWN_CAPTIONS}) ORDER BY random() LIMIT ?5`,
@@ -36,9 +33,6 @@ const CAPTION_QUERIES: CandidateQueries = {
     WHERE p.id >= ?4 AND ${SERVED} AND p.caption_id NOT IN (${OWN_CAPTIONS}) LIMIT ?5`,
 };
 
-// Images paired with the prompt caption, and every image of the prompt's concept.
-const OWN_IMAGES = `SELECT p2.image_id FROM pairs p2 WHERE p2.caption_id = ?3 OR p2.image_id = ?1
-  UNION SELECT i2.id FROM images i2 WHERE i2.concept = ?2`;
 const IMAGE_QUERIES: CandidateQueries = {
   byCategory: `SELECT i.id, coalesce(i.concept, i.id) AS grp FROM images i WHERE i.category = ?4 AND i.status = 'approved'
     AND i.id NOT IN (${OWN_IMAGES})
