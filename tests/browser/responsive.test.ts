@@ -75,6 +75,13 @@ describe("the Generate page while the default model draws", () => {
     // The page is cross-origin isolated, so the thread count is the worker's choice, not the 1-thread fallback.
     expect(await page.getByTestId("backend-threads").textContent()).toContain("(cross-origin isolated");
     expect(await axeViolations(page)).toEqual([]);
+
+    // The best image can be captioned and explained word by word, in the worker.
+    await page.getByTestId("caption-this").click();
+    expect(await page.getByTestId("caption-of-best").textContent()).toMatch(/The model reads it as “.+”/);
+    await page.getByTestId("explain").click();
+    await page.getByTestId("heatmaps").waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId("heatmaps").getAttribute("data-words")).toBe("2"); // "red heart"
     expect(errors).toEqual([]);
   });
 

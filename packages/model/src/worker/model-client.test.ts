@@ -146,6 +146,16 @@ describe("ModelClient over the worker protocol", () => {
     );
   });
 
+  test("takes wrapped images (a Svelte $state proxy, say), which postMessage alone cannot clone", async () => {
+    const image = solid([200, 30, 30]);
+    const wrapped = new Proxy(image, {});
+    expect(() => structuredClone(wrapped)).toThrow();
+    expect(await client.caption(wrapped)).toBe(await local.caption(image));
+    expect(await client.embedImage([wrapped])).toEqual(await local.embedImage([image]));
+    const explained = await client.explain(wrapped, "red square", { grid: 2 });
+    expect(explained.words.map((w) => w.word)).toEqual(["red", "square"]);
+  });
+
   test("errors keep their class and fields across the boundary", async () => {
     const count = await client.generate("x", { count: 0 }).catch((e: unknown) => e);
     expect(count).toBeInstanceOf(ModelOptionError);

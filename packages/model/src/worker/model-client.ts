@@ -102,7 +102,7 @@ export class ModelClient extends Emitter<ModelClientEvents> {
   /** A caption for `image` (copied to the worker). */
   caption(image: RgbaImage, options: CaptionOptions = {}): Promise<string> {
     const { signal, ...rest } = options;
-    return this.connection.request("caption", [image, rest], { signal });
+    return this.connection.request("caption", [plainImage(image), rest], { signal });
   }
 
   /** Unit CLIP embeddings of captions. */
@@ -112,7 +112,7 @@ export class ModelClient extends Emitter<ModelClientEvents> {
 
   /** Unit CLIP embeddings of images (copied to the worker). */
   embedImage(images: readonly RgbaImage[]): Promise<Float32Array[]> {
-    return this.connection.request("embedImage", [images]);
+    return this.connection.request("embedImage", [images.map(plainImage)]);
   }
 
   /** Ranks captions for an image, or images for a caption (items are the caller's own objects). */
@@ -122,13 +122,14 @@ export class ModelClient extends Emitter<ModelClientEvents> {
     query: string | RgbaImage,
     items: readonly T[],
   ): Promise<Ranked<T>[]> {
-    const ranked = await this.connection.request("rank", [query, items]);
+    const plain = (value: string | RgbaImage) => (typeof value === "string" ? value : plainImage(value));
+    const ranked = await this.connection.request("rank", [plain(query), items.map(plain)]);
     return ranked.map((r) => ({ item: items[r.index] as T, ...r }));
   }
 
   /** Images → their G × G VQ codes. */
   encodeImages(images: readonly RgbaImage[]): Promise<Int32Array[]> {
-    return this.connection.request("encodeImages", [images]);
+    return this.connection.request("encodeImages", [images.map(plainImage)]);
   }
 
   /** VQ codes → images. */
@@ -150,7 +151,8 @@ export class ModelClient extends Emitter<ModelClientEvents> {
     query: string | RgbaImage | Float32Array,
     k = 10,
   ): Promise<Neighbour<K>[]> {
-    return this.connection.request("search", [name, query, k]) as Promise<Neighbour<K>[]>;
+    const q = typeof query === "string" || query instanceof Float32Array ? query : plainImage(query);
+    return this.connection.request("search", [name, q, k]) as Promise<Neighbour<K>[]>;
   }
 
   /** Adds (or replaces) vectors of index `name` (e.g. images approved after the index was built). */
@@ -177,7 +179,7 @@ export class ModelClient extends Emitter<ModelClientEvents> {
 
   /** Per-word occlusion heatmaps of `caption` on `image` (src/explain.ts). */
   explain(image: RgbaImage, caption: string, options: ExplainOptions = {}): Promise<Explanation> {
-    return this.connection.request("explain", [image, caption, options]);
+    return this.connection.request("explain", [plainImage(image), caption, options]);
   }
 
   /** Asks the API whether the active model's channel moved (one request; installs nothing). */
@@ -250,4 +252,12 @@ function absoluteSource(source: WorkerModelSource): WorkerModelSource {
   const page = (globalThis as { location?: { href: string } }).location?.href;
   if ("url" in source) return { ...source, url: new URL(source.url, page).href };
   return { ...source, api: new URL(source.api, page).href };
+}
+
+/**
+ * The image as a plain object: callers' images may be wrapped (a Svelte `$state` proxy, a class instance) and
+ * postMessage cannot clone such wrappers; the pixels themselves are copied by the structured clone, not moved.
+ */
+function plainImage(image: RgbaImage): RgbaImage {
+  return { width: image.width, height: image.height, data: image.data };
 }

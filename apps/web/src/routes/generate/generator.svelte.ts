@@ -71,6 +71,8 @@ export class Generator {
   totalTokens = $state(0);
   /** Distinct partial grids painted during the last generation (progress the page could show). */
   partials = $state(0);
+  /** The caption of the last finished generation (for "caption this" and the explanation). */
+  lastCaption: string | undefined = $state();
 
   private controller: AbortController | undefined;
 
@@ -127,6 +129,7 @@ export class Generator {
         score: c.score,
       }));
       this.tokens = this.totalTokens;
+      this.lastCaption = request.caption;
       this.phase = "done";
     } catch (error) {
       if (error instanceof CancelledError || controller.signal.aborted) this.phase = "cancelled";
