@@ -38,8 +38,12 @@ def data_summary(ds) -> dict:
     m = ds.meta
     held = ds.heldout.numpy()
     attributions = sorted({f"{s}: {a}" for s, a in zip(m["source"], m.get("attribution", [None] * len(held))) if a})
+    cs = m.get("concept_split", [])
+    split = {name: {"images": int((ds.split == i).sum()), "concepts": sum(x == name for x in cs)}
+             for i, name in enumerate(("train", "validation", "test"))}
     return {"images": len(held), "train_images": int((~held).sum()), "heldout_images": int(held.sum()),
-            "concepts": len(m["concepts"]), "heldout_concepts": len(m["heldout_concepts"]),
+            "concepts": len(m["concepts"]), "heldout_concepts": len(m["heldout_concepts"]), "split": split,
+            "source_concepts": len(set(m.get("source_concept", []))), "moved_to_train": len(m.get("moved_to_train", [])),
             "captions": len(ds.cap_text), "negatives": len(ds.neg_ids),
             "sources": dict(Counter(m["source"]).most_common()), "licences": dict(Counter(m["licence"]).most_common()),
             "attributions": attributions, "export": m["data_config"]["export"]}
@@ -48,16 +52,28 @@ def data_summary(ds) -> dict:
 def training_summary(cfg: dict) -> dict:
     run = common.run_dir(cfg)
     t = json.loads((run / "timings.json").read_text()) if (run / "timings.json").exists() else {}
-    steps, minutes = {}, {}
+    steps, minutes, history = {}, {}, {}
     for stage in ("vqvae", "clip", "gpt"):
         p = run / f"{stage}.pt"
         if p.exists():
             ck = common.load_checkpoint(p)
             steps[stage], minutes[stage] = ck["step"], round(ck["spent_s"] / 60, 1)
+            history[stage] = ck.get("history") or []
     init = run / "gpt-init.json"  # the GPT stage started from another GPT's weights (train_gpt --init-from)
     return {"hardware": t.get("hardware"), "torch": t.get("torch"), "train_minutes": minutes, "steps": steps,
             "stage_wall_minutes": {k: round(v / 60, 1) for k, v in t.items() if isinstance(v, float)},
-            **({"gpt_initialised_from": json.loads(init.read_text())} if init.exists() else {})}
+            **({"gpt_initialised_from": json.loads(init.read_text())} if init.exists() else {}),
+            "history": history, "reproduce": reproduce_commands(history)}
+
+
+def reproduce_commands(history: dict) -> list[str]:
+    """The commands that made the weights, in order (each stage's segments: first run, resumes, fine-tunes)."""
+    out: list[str] = []
+    for segs in history.values():
+        for seg in segs:
+            if seg.get("command") and seg["command"] not in out:
+                out.append(seg["command"])
+    return out
 
 
 def write_card(cfg: dict, ds, vq, clip, gpt, files: list[dict], out: Path, log=print) -> dict:
@@ -124,6 +140,32 @@ def licence_summary(data: dict) -> str:
     return text
 
 
+def split_text(d: dict) -> str:
+    sp = d.get("split")
+    if not sp:
+        return f"Held out by concept: {d['heldout_concepts']} concepts ({d['heldout_images']} images)."
+    if d.get("trained_on"):  # a bundle trained before merged splits, re-measured (training.remeasure)
+        ev = ", ".join(f"{k} {v['concepts']} concepts / {v['images']} images" for k, v in d["evaluated_on"].items())
+        return (f"**Trained on {d['trained_on']}.** Today's splits merge concepts across sources by normalised name "
+                f"(training/README.md \"Concepts and splits\"); this bundle is measured only on the merged concepts "
+                f"it never trained on and whose query caption it never saw as a training caption: {ev}.")
+    return (f"Concepts merged across sources by normalised name ({d.get('source_concepts')} source concepts -> "
+            f"{d['concepts']}; training/README.md \"Concepts and splits\") and split by merged concept: train "
+            f"{sp['train']['concepts']} concepts / {sp['train']['images']} images, validation "
+            f"{sp['validation']['concepts']} / {sp['validation']['images']}, test {sp['test']['concepts']} / "
+            f"{sp['test']['images']} ({d.get('moved_to_train', 0)} held-out concepts whose name was a training "
+            f"caption moved to train).")
+
+
+def metrics_text(m: dict) -> str:
+    head = m.get("headline_set")
+    return (f"Generation R-precision and captioning are scored by the independent judge ({m.get('scored_by', 'n/a')};"
+            f" trained on the train split only, never used to condition or rerank, not shipped). Choices are made "
+            f"on validation; the top-level numbers in `card.json` → `metrics` are the {head or 'held-out'} set's."
+            + (" This bundle predates the split: its choices were made on the pre-merge held-out set (see the notes)."
+               if head == "legacy_heldout" else ""))
+
+
 def cond_text(card: dict) -> str:
     if "cond" not in card["gpt"]:
         return ""
@@ -135,6 +177,56 @@ def init_text(t: dict) -> str:
     i = t.get("gpt_initialised_from")
     return "" if not i else (f" The GPT stage started from the weights of `{i['from']}` ({i['steps']} steps,"
                              f" {i['minutes']} min), so the GPT trained {i['minutes']} + the minutes above in all.")
+
+
+SET_NAMES = ("validation", "test", "legacy_heldout")
+
+
+def metrics_table(m: dict) -> str:
+    """One column per evaluation set (validation, test, and for a pre-merge bundle legacy_heldout)."""
+    sets = [s for s in SET_NAMES if isinstance(m.get(s), dict)] or [None]
+    get = lambda s, k: (m[s] if s else m).get(k)  # noqa: E731
+
+    def f(s, k, pct=False):
+        v = get(s, k)
+        return "n/a" if v is None else (f"{100 * v:.1f} %" if pct else f"{v:.3f}" if isinstance(v, float) else str(v))
+
+    def row(label, fmt):
+        return f"| {label} | " + " | ".join(fmt(s) for s in sets) + " |"
+
+    rows = [
+        row("images / concepts", lambda s: f"{get(s, 'images')} / {get(s, 'concepts')}"),
+        row("generation R-precision, judge, rerank off", lambda s: f"{f(s, 'gen_r_precision', 1)} "
+            f"({get(s, 'r_precision_queries')} captions, 1 of {get(s, 'r_precision_candidates')})"),
+        row("real-image R-precision, judge (ceiling)", lambda s: f(s, "real_r_precision", 1)),
+        row("generation / ceiling", lambda s: f(s, "gen_over_real", 1)),
+        row("the same, int8 GPT weights", lambda s: f(s, "gen_r_precision_int8_weights", 1)),
+        row("generation R-precision scored by the bundle's own CLIP", lambda s: f(s, "clip_gen_r_precision", 1)),
+        row("image-token NLL given the caption (nats/token)", lambda s: f"{f(s, 'image_nll_nats')} "
+            f"({get(s, 'nll_images')} images)"),
+        row("VQ-VAE PSNR (dB) / perplexity", lambda s: f"{f(s, 'vq_psnr_db')} / {f(s, 'vq_perplexity')}"),
+        row("CLIP text->image recall@1 / @5 / @10", lambda s: f"{f(s, 'clip_t2i_recall_at_1', 1)} / "
+            f"{f(s, 'clip_t2i_recall_at_5', 1)} / {f(s, 'clip_t2i_recall_at_10', 1)} of {get(s, 'clip_candidates')}"),
+        row("CLIP image->text recall@1 / @5 / @10", lambda s: f"{f(s, 'clip_i2t_recall_at_1', 1)} / "
+            f"{f(s, 'clip_i2t_recall_at_5', 1)} / {f(s, 'clip_i2t_recall_at_10', 1)}"),
+        row("captioning: the GPT's greedy caption picks its image (judge)", lambda s: f"{f(s, 'caption_accuracy', 1)} "
+            f"({get(s, 'caption_queries')} images, 1 of {get(s, 'caption_candidates')}; true caption "
+            f"{f(s, 'real_t2i_r_precision', 1)})"),
+        row("captioning: true caption ranked first by the GPT's likelihood", lambda s: f(s, "caption_rank_accuracy", 1)),
+    ]
+    head = "| metric | " + " | ".join(s or "held out" for s in sets) + " |\n|---|" + "---|" * len(sets)
+    return head + "\n" + "\n".join(rows)
+
+
+def notes_md(notes: list[str]) -> str:
+    """Notes as a list; a note holding a markdown table (a line starting with '|') is set apart so it renders."""
+    out = []
+    for n in notes:
+        if "\n|" in n:
+            out.append("\n" + n + "\n")
+        else:
+            out.append("- " + n)
+    return "\n".join(out) or "-"
 
 
 def readme(card: dict) -> str:
@@ -157,23 +249,13 @@ images from text and captions images.{cond_text(card)} File formats: `docs/bundl
 
 ## Data
 {d['images']} images of {d['concepts']} concepts from {', '.join(d['sources'])}; {d['captions']} caption variants,
-{d['negatives']} explicit negatives. **Held out by concept**: {d['heldout_concepts']} concepts
-({d['heldout_images']} images, every style of each) were never trained on; all metrics below are on them.
+{d['negatives']} explicit negatives. {split_text(d)}
 
-## Metrics (held-out concepts)
-| metric | value |
-|---|---|
-| VQ-VAE PSNR | {f('vq_psnr_db')} dB |
-| VQ-VAE codebook perplexity | {f('vq_perplexity')} of {card['vq']['codebook_size']} |
-| CLIP text->image recall@1 / @5 / @10 | {f('clip_t2i_recall_at_1', 1)} / {f('clip_t2i_recall_at_5', 1)} / {f('clip_t2i_recall_at_10', 1)} among {m.get('clip_candidates')} images |
-| CLIP image->text recall@1 / @5 / @10 | {f('clip_i2t_recall_at_1', 1)} / {f('clip_i2t_recall_at_5', 1)} / {f('clip_i2t_recall_at_10', 1)} |
-| generation R-precision (CLIP rerank off) | {f('gen_r_precision', 1)} ({m.get('r_precision_queries')} captions, 1 of {m.get('r_precision_candidates')}) |
-| the same with the GPT's weights in int8 (`*.int8.onnx`) | {f('gen_r_precision_int8_weights', 1)} |
-| real-image R-precision (ceiling) | {f('real_r_precision', 1)} |
-| generation / ceiling | {f('gen_over_real', 1)} |
-| captioning accuracy (true caption ranked first of {m.get('caption_candidates')}) | {f('caption_accuracy', 1)} ({m.get('caption_queries')} images) |
+## Metrics
+{metrics_table(m)}
 
-A CLIP recall hit is any image of the query's concept (styles of one concept share their captions).
+{metrics_text(m)} A CLIP recall hit is any image of the query's concept (styles of one concept share their
+captions). Definitions: `docs/bundle-format.md` §7.
 
 | target | required | met |
 |---|---|---|
@@ -186,12 +268,18 @@ the first image is the one used for the R-precision (rerank off), then three mor
 
 ## Training
 Hardware: {t['hardware']}; torch {t['torch']}. Minutes per stage: {t['train_minutes']}; steps: {t['steps']}.{init_text(t)}
+The effective config of every stage segment (after each override, resume and fine-tune) is `training.history` in
+`card.json`; `config` is the configuration of the last run. To reproduce the weights from their inputs:
+
+```sh
+{chr(10).join(t.get('reproduce') or ['# not recorded for this bundle: see the notes'])}
+```
 
 ## Licence
 {card['licence']}
 
 ## Notes on this run
-{chr(10).join('- ' + n for n in card['notes']) or '-'}
+{notes_md(card['notes'])}
 
 ## Limitations
 Tiny models trained for minutes on one CPU core: images are 32x32 and often blurry; prompts far from emoji and

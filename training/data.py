@@ -1,7 +1,7 @@
 """Training export (docs/dataset-format.md §3) -> cached uint8 image tensors + fixed-length caption ids.
 
 `build_cache` reads the NDJSON export (a local file or an URL of `GET /v1/export`), groups the pair rows by image,
-splits held-out concepts by a deterministic hash, composites each RGBA PNG on white at `res`x`res`, makes
+merges concepts across sources and splits them train / validation / test (`concepts.py`), composites each RGBA PNG on white at `res`x`res`, makes
 several caption variants per image (so short prompts are in distribution), tokenizes everything through the
 tokenizer CLI (`tokenize.py`) and writes one compressed `.npz` plus a JSON sidecar under `training/cache/`.
 `Dataset` loads that cache and samples batches. Images and captions are cached separately so the
@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from . import tokenize
+from . import concepts, tokenize
 from .common import TRAINING
 
 CACHE = TRAINING / "cache"
@@ -78,15 +78,15 @@ def group_by_image(rows: list[dict]) -> "OrderedDict[str, dict]":
     return OrderedDict((k, v) for k, v in images.items() if v["captions"])
 
 
-# ---------------------------------------------------------------------------------------------- held-out split
+# ---------------------------------------------------------------------------------------------- legacy held-out split
 def concept_rank(concept: str) -> int:
     return int(hashlib.sha256(concept.encode()).hexdigest()[:12], 16)
 
 
 def split_heldout(concepts: list[str], min_fraction: float, min_images: int) -> set[str]:
-    """Held-out concepts: the lowest-hash concepts until >= min_fraction of concepts AND >= min_images images.
-
-    Deterministic for a given dataset; every style of a concept shares the concept key, so all go together.
+    """The split bundles before merged concepts used (format <= 2026.11): the lowest-hash *unmerged* concept keys
+    until >= min_fraction of concepts AND >= min_images images. Kept only to know what those bundles never saw
+    (`DataConfig.legacy_heldout`); new runs split with `concepts.assign_splits`.
     """
     counts: dict[str, int] = {}
     for c in concepts:
@@ -133,8 +133,11 @@ def category_words(category: str | None) -> list[str]:
     return [p.replace("-", " ").lower() for p in reversed(parts)]
 
 
-def caption_variants(entry: dict, max_variants: int, rng: random.Random) -> list[tuple[str, int]]:
-    """(text, kind) list: canonical name, the other pair captions, category words, keyword subsets."""
+def caption_variants(entry: dict, max_variants: int, rng: random.Random | None = None) -> list[tuple[str, int]]:
+    """(text, kind) list: canonical name, the other pair captions, category words, keyword subsets. The subsets are
+    drawn from a generator seeded by the image's sha256 (unless `rng` is given), so an image's variants do not
+    depend on the order or the content of the rest of the export (the split needs them before the caption cache)."""
+    rng = rng or random.Random(entry["sha256"])
     caps = entry["captions"]
     out = [(caps[0], KIND_CANONICAL)] + [(c, KIND_PAIR) for c in caps[1:]]
     out += [(c, KIND_CATEGORY) for c in category_words(entry.get("category"))]
@@ -159,13 +162,15 @@ class DataConfig:
     res: int = 32
     caption_len: int = 24
     max_variants: int = 8
-    heldout_fraction: float = 0.05
-    heldout_min_images: int = 1000
+    validation_fraction: float = 0.1
+    test_fraction: float = 0.1
+    legacy_heldout: list | None = None  # [min_fraction, min_images]: also flag what a pre-merge bundle held out
     vocab_size: int = 2048
     limit_images: int | None = None  # keep only the first N images (tests, smoke runs)
 
 
-IMAGE_KEYS = ("export", "images_dir", "base_url", "res", "heldout_fraction", "heldout_min_images", "limit_images")
+IMAGE_KEYS = ("export", "images_dir", "base_url", "res", "validation_fraction", "test_fraction", "legacy_heldout",
+              "max_variants", "limit_images")
 
 
 def cache_key(dc: DataConfig, fields=IMAGE_KEYS) -> str:
@@ -181,28 +186,52 @@ def _entries(dc: DataConfig) -> list[dict]:
     return entries
 
 
+def split_entries(entries: list[dict], dc: DataConfig) -> dict:
+    """Merged concept key and split of every image (`concepts.assign_splits`) and, with `dc.legacy_heldout`,
+    which images a pre-merge bundle held out."""
+    variants = [[t for t, _ in caption_variants(e, dc.max_variants)] for e in entries]
+    s = concepts.assign_splits(entries, variants, dc.validation_fraction, dc.test_fraction)
+    s["variants"] = variants
+    if dc.legacy_heldout:
+        held = split_heldout([e["concept"] for e in entries], *dc.legacy_heldout)
+        s["legacy_heldout"] = [e["concept"] in held for e in entries]
+    return s
+
+
 def build_image_cache(dc: DataConfig, out_dir: Path = CACHE, log=print) -> Path:
-    """`<key>.images.npz` (uint8 images, concept ids, held-out flags) + `<key>.images.json`; reused if present."""
+    """`<key>.images.npz` (uint8 images, merged concept ids, split ids) + `<key>.images.json`; reused if present."""
     out_dir.mkdir(parents=True, exist_ok=True)
     npz = out_dir / f"{cache_key(dc)}.images.npz"
     if npz.exists() and npz.with_suffix(".json").exists():
         return npz
     entries = _entries(dc)
-    held = split_heldout([e["concept"] for e in entries], dc.heldout_fraction, dc.heldout_min_images)
+    s = split_entries(entries, dc)
+    for name in concepts.SPLITS[1:]:
+        if name not in s["split"].values():
+            raise ValueError(f"no concept fell in the {name} split of {len(s['split'])} merged concepts; raise "
+                             f"data.{name}_fraction (now {getattr(dc, name + '_fraction')}) or add data")
     imgs_dir = Path(dc.images_dir) if dc.images_dir else None
     pix = np.stack([load_rgb(fetch_png(e, imgs_dir, dc.base_url), dc.res) for e in entries])  # (N, 3, R, R)
-    concepts = sorted({e["concept"] for e in entries})
-    cidx = {c: j for j, c in enumerate(concepts)}
-    heldout = np.array([e["concept"] in held for e in entries], np.bool_)
-    np.savez_compressed(npz, images=pix, image_concept=np.array([cidx[e["concept"]] for e in entries], np.int32),
-                        heldout=heldout)
-    meta = {"data_config": dc.__dict__, "concepts": concepts, "heldout_concepts": sorted(held),
+    merged = sorted(s["split"])
+    cidx = {c: j for j, c in enumerate(merged)}
+    split = np.array([concepts.SPLIT_ID[s["split"][k]] for k in s["merged"]], np.uint8)
+    arrays = {"images": pix, "image_concept": np.array([cidx[k] for k in s["merged"]], np.int32), "split": split,
+              "heldout": split != 0}
+    if "legacy_heldout" in s:
+        arrays["legacy_heldout"] = np.array(s["legacy_heldout"], np.bool_)
+    np.savez_compressed(npz, **arrays)
+    meta = {"data_config": dc.__dict__, "concepts": merged, "concept_split": [s["split"][k] for k in merged],
+            "moved_to_train": s["moved"], "source_concept": [e["concept"] for e in entries],
+            "heldout_concepts": sorted(k for k in merged if s["split"][k] != "train"),
             "sha256": [e["sha256"] for e in entries], "source": [e.get("source") for e in entries],
             "licence": [e.get("licence") for e in entries], "attribution": [e.get("attribution") for e in entries],
             "category": [e.get("category") for e in entries]}
     npz.with_suffix(".json").write_text(json.dumps(meta))
-    log(f"data: {len(entries)} images ({int(heldout.sum())} held out), {len(concepts)} concepts ({len(held)} held "
-        f"out) -> {npz.name} ({npz.stat().st_size / 1e6:.1f} MB)")
+    n = {name: int((split == i).sum()) for i, name in enumerate(concepts.SPLITS)}
+    c = {name: sum(v == name for v in s["split"].values()) for name in concepts.SPLITS}
+    log(f"data: {len(entries)} images {n}, {len({e['concept'] for e in entries})} source concepts merged into "
+        f"{len(merged)} {c} ({len(s['moved'])} moved to train by the leak rule) -> {npz.name} "
+        f"({npz.stat().st_size / 1e6:.1f} MB)")
     return npz
 
 
@@ -227,17 +256,16 @@ def build_caption_cache(dc: DataConfig, out_dir: Path = CACHE, tokenizer=None, l
     if npz.exists() and npz.with_suffix(".json").exists():
         return npz
     entries = _entries(dc)
-    held = set(json.loads(images_npz.with_suffix(".json").read_text())["heldout_concepts"])
-    rng = random.Random(0)
+    train = np.load(images_npz)["split"] == 0
     cap_text, cap_image, cap_kind, neg_text, neg_image = [], [], [], [], []
     for i, e in enumerate(entries):
-        for text, kind in caption_variants(e, dc.max_variants, rng):
+        for text, kind in caption_variants(e, dc.max_variants):
             cap_text.append(text), cap_image.append(i), cap_kind.append(kind)
         for n in e["negatives"][:4]:
             neg_text.append(n), neg_image.append(i)
     if tokenizer is None:
         tokenizer = out_dir / f"{key}.tokenizer.json"
-        train_texts = [t for t, i in zip(cap_text, cap_image) if entries[i]["concept"] not in held]
+        train_texts = [t for t, i in zip(cap_text, cap_image) if train[i]]
         tokenize.train_tokenizer(train_texts, dc.vocab_size, tokenizer)
     info = tokenize.tokenizer_info(tokenizer)
     cap_ids = tokenize.encode(cap_text, tokenizer, dc.caption_len)
@@ -268,11 +296,19 @@ class Dataset:
         self.meta = json.loads(Path(images).with_suffix(".json").read_text())
         self.images = torch.from_numpy(z["images"])  # (N, 3, R, R) uint8
         self.image_concept = torch.from_numpy(z["image_concept"]).long()
-        self.heldout = torch.from_numpy(z["heldout"])
-        self.train_idx = torch.nonzero(~self.heldout).flatten()
-        self.heldout_idx = torch.nonzero(self.heldout).flatten()
+        self.split = torch.from_numpy(z["split"]).long()  # concepts.SPLITS ids: 0 train, 1 validation, 2 test
+        self.heldout = self.split != 0
+        self.legacy_heldout = torch.from_numpy(z["legacy_heldout"]) if "legacy_heldout" in z.files else None
+        self.train_idx = self.split_idx("train")
+        self.heldout_idx = self.split_idx("validation")  # what training-time checks look at: never test
         if captions is not None:
             self._load_captions(Path(captions))
+
+    def split_idx(self, name: str) -> torch.Tensor:
+        """Image indices of one split ("train", "validation" or "test")."""
+        if name not in concepts.SPLIT_ID:
+            raise ValueError(f"split {name!r} is not one of {concepts.SPLITS}")
+        return torch.nonzero(self.split == concepts.SPLIT_ID[name]).flatten()
 
     def _load_captions(self, path: Path) -> None:
         z = np.load(path)

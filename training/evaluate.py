@@ -1,9 +1,15 @@
-"""Held-out evaluation of the three models, plus the sample grids.
+"""Evaluation on validation and test (merged-concept splits, `concepts.py`), scored by the independent judge.
 
-Everything here runs on held-out concepts only (no style of them was trained on). Metric definitions are in
-docs/bundle-format.md §7. Writes `<run>/metrics.json`, `<out>/samples.png` and `<out>/heldout-samples.png`.
+Every metric is computed per evaluation set; `validation` is what choices look at, `test` is read once per model
+for the card. Generation R-precision and captioning are scored by the judge (`models/judge.py`, trained on the
+train split only), never by the CLIP that conditions the GPT; the CLIP's own R-precision is kept beside it as
+`clip_gen_r_precision` (self-scored, the measure cards used before). Definitions: docs/bundle-format.md §7.
 
-    python3 -m training.evaluate --config cpu-default --images … --captions … [--out models/default]
+A model trained on another split (the pre-merge default bundle: `eval.unseen_by = "legacy_heldout"`) is measured
+only on the part of each set it never saw, plus `legacy_heldout`: every merged concept it never saw.
+
+    python3 -m training.evaluate --config cpu-default --images … --captions … [--judge training/judge/judge.pt]
+        [--sets validation,test] [--out models/default] [--no-grids]
 """
 
 from __future__ import annotations
@@ -13,21 +19,17 @@ import copy
 import json
 from pathlib import Path
 
-import numpy as np
 import torch
-from PIL import Image, ImageDraw, ImageFont
 
-from . import common
+from . import common, tokenize
+from .concepts import normalise
 from .data import Dataset
-from .models.clip import CLIP
-from .models.gpt import GPT, caption_logprob, generate_codes
+from .grids import held_grid, showcase_grid
+from .models.gpt import GPT, caption_logprob, forward_stream, generate_codes
 from .train_clip import embed, load_clip
 from .train_gpt import load_vqvae, model_config as gpt_config
+from .train_judge import JUDGE_DIR, load_judge
 from .train_vqvae import evaluate as vq_evaluate
-
-# Prompts a person should recognise (faces, hearts, fruit, flags, animals); used only for the picture.
-SHOWCASE = ["grinning face", "red heart", "red apple", "banana", "flag france", "dog face", "cat face",
-            "pizza", "sun", "rocket", "smiling face with sunglasses", "tree"]
 
 
 def load_models(cfg: dict, ds: Dataset, device):
@@ -48,8 +50,7 @@ def one_per_concept(ds: Dataset, idx: torch.Tensor) -> torch.Tensor:
 
 def recall_at(sim: torch.Tensor, hit: torch.Tensor, ks=(1, 5, 10)) -> dict:
     """sim (Q, C) scores; hit (Q, C) bool: which candidates count as correct. Returns recall@k."""
-    order = sim.argsort(1, descending=True)
-    ranked_hits = hit.gather(1, order)
+    ranked_hits = hit.gather(1, sim.argsort(1, descending=True))
     return {k: ranked_hits[:, :k].any(1).float().mean().item() for k in ks}
 
 
@@ -60,11 +61,38 @@ def distractors(n: int, k: int, seed: int = 0) -> torch.Tensor:
     return out + (out >= torch.arange(n)[:, None]).long()
 
 
-def r_precision(img_emb: torch.Tensor, txt_emb: torch.Tensor, others: torch.Tensor) -> float:
-    """Fraction of queries whose own caption scores highest among itself and its `others` captions."""
-    own = (img_emb * txt_emb).sum(1)  # (Q,)
-    rival = torch.einsum("qe,qke->qk", img_emb, txt_emb[others])  # (Q, k)
-    return (own[:, None] > rival).all(1).float().mean().item()
+def r_precision(query: torch.Tensor, pool: torch.Tensor, others: torch.Tensor) -> float:
+    """Fraction of queries (Q, E) that score their own candidate pool[q] above every rival pool[others[q]] (Q, k);
+    the first Q rows of `pool` (N >= Q, E) are the queries' own candidates."""
+    mine = (query * pool[: len(query)]).sum(1)
+    rival = torch.einsum("qe,qke->qk", query, pool[others])
+    return (mine[:, None] > rival).all(1).float().mean().item()
+
+
+def unseen_mask(ds: Dataset, by: str) -> torch.Tensor:
+    """Images of merged concepts a model trained on everything but `by` (only "legacy_heldout") never saw: every
+    image of the concept in `by`, and its canonical caption, normalised, no caption of an image it trained on."""
+    if by != "legacy_heldout" or ds.legacy_heldout is None:
+        raise ValueError(f"eval.unseen_by {by!r}: only 'legacy_heldout' with a cache built with data.legacy_heldout")
+    held = ds.legacy_heldout
+    n_concepts = int(ds.image_concept.max()) + 1
+    seen_concept = torch.zeros(n_concepts, dtype=torch.bool)
+    seen_concept[ds.image_concept[~held]] = True
+    taught = {normalise(t) for t, i in zip(ds.cap_text, ds.cap_image.tolist()) if not held[i]}
+    ok = torch.tensor([not seen_concept[c] for c in range(n_concepts)])
+    for i in ds.canonical[held].tolist():
+        if normalise(ds.cap_text[i]) in taught:
+            ok[ds.image_concept[ds.cap_image[i]]] = False
+    return ok[ds.image_concept]
+
+
+def eval_sets(ds: Dataset, ec: dict, names) -> dict[str, torch.Tensor]:
+    sets = {n: ds.split_idx(n) for n in names if n != "legacy_heldout"}
+    if ec.get("unseen_by"):
+        mask = unseen_mask(ds, ec["unseen_by"])
+        sets = {n: i[mask[i]] for n, i in sets.items()}
+        sets["legacy_heldout"] = torch.nonzero(mask).flatten()
+    return sets
 
 
 @torch.no_grad()
@@ -81,144 +109,185 @@ def generate_images(gpt: GPT, vq, ids: torch.Tensor, ec: dict, seed: int, device
 
 
 @torch.no_grad()
-def run(cfg: dict, data: dict, out: Path, log=print, device=None) -> dict:
-    ec = cfg["eval"]
-    device = device or common.pick_device(cfg.get("device", "auto"))
-    ds = Dataset(**data)
-    vq, clip, gpt = load_models(cfg, ds, device)
-    k_rival = ec.get("rprec_candidates", 32) - 1
-    m: dict = {}
+def image_nll(gpt: GPT, codes: torch.Tensor, ids: torch.Tensor, cond: torch.Tensor | None, device,
+              chunk: int = 128) -> float:
+    """Mean negative log-likelihood (nats per image token) of the codes given the captions (text -> image)."""
+    total, n = 0.0, 0
+    for s in range(0, len(codes), chunk):
+        tokens, targets = forward_stream(gpt.c, ids[s : s + chunk].to(device), codes[s : s + chunk].to(device))
+        c = None if cond is None else cond[s : s + chunk].to(device)
+        logits, _ = gpt(tokens[:, :-1], cond=c)
+        mask = targets != -100
+        lp = logits.float().log_softmax(-1).gather(-1, targets.clamp_min(0)[..., None])[..., 0]
+        total, n = total - (lp * mask).sum().item(), n + int(mask.sum())
+    return total / max(n, 1)
 
-    vqm = vq_evaluate(vq, ds, ds.heldout_idx, device)
+
+@torch.no_grad()
+def greedy_captions(gpt: GPT, codes: torch.Tensor, device, chunk: int = 128) -> torch.Tensor:
+    """(Q, 64) codes -> (Q, L) caption ids, greedy under the image -> text stream (stops at <|eot|>)."""
+    c, rows = gpt.c, []
+    banned = [c.pad_id, c.bot, c.boi, c.boc]
+    for s in range(0, len(codes), chunk):
+        part = codes[s : s + chunk].to(device)
+        B = len(part)
+        col = lambda v: torch.full((B, 1), v, dtype=torch.long, device=device)  # noqa: E731
+        seq = torch.cat([col(c.boi), part + c.image_offset, col(c.boc)], 1)
+        cond = torch.zeros(B, c.cond_dim, device=device) if gpt.cond_proj is not None else None
+        out = torch.full((B, c.caption_len), c.pad_id, dtype=torch.long, device=device)
+        done = torch.zeros(B, dtype=torch.bool, device=device)
+        for t in range(c.caption_len):
+            lg = gpt(seq, cond=cond)[0][:, -1, : c.text_vocab].float()
+            lg[:, banned] = -float("inf")
+            nxt = lg.argmax(-1)
+            done |= nxt == c.eot
+            out[:, t] = torch.where(done, torch.full_like(nxt, c.pad_id), nxt)
+            seq = torch.cat([seq, nxt[:, None]], 1)
+        rows.append(out.cpu())
+    return torch.cat(rows)
+
+
+@torch.no_grad()
+def measure(ds: Dataset, idx: torch.Tensor, models: dict, cfg: dict, device, int8: bool = False) -> tuple[dict, dict]:
+    """Every metric of one evaluation set; returns (metrics, what the grids reuse)."""
+    ec, vq, clip, gpt, judge = cfg["eval"], models["vq"], models["clip"], models["gpt"], models["judge"]
+    m: dict = {"images": len(idx), "concepts": len(set(ds.image_concept[idx].tolist()))}
+    vqm = vq_evaluate(vq, ds, idx, device)
     m.update(vq_psnr_db=vqm["psnr_db"], vq_perplexity=vqm["perplexity"], vq_codes_used=vqm["codes_used"])
 
-    # CLIP retrieval among all held-out images; a hit is any image of the query's concept (styles share captions)
-    held = ds.heldout_idx
-    img_emb = embed(clip, images=ds.images[held].float() / 255, device=device)
-    txt_emb = embed(clip, ids=ds.cap_ids[ds.canonical[held]], device=device)
-    same = ds.image_concept[held][:, None] == ds.image_concept[held][None, :]
+    # CLIP retrieval among all the set's images; a hit is any image of the query's concept (styles share captions)
+    img_emb = embed(clip, images=ds.images[idx].float() / 255, device=device)
+    txt_emb = embed(clip, ids=ds.cap_ids[ds.canonical[idx]], device=device)
+    same = ds.image_concept[idx][:, None] == ds.image_concept[idx][None, :]
     t2i, i2t = recall_at(txt_emb @ img_emb.t(), same), recall_at(img_emb @ txt_emb.t(), same)
     for k in (1, 5, 10):
         m[f"clip_t2i_recall_at_{k}"], m[f"clip_i2t_recall_at_{k}"] = t2i[k], i2t[k]
-    m["clip_candidates"] = len(held)
+    m["clip_candidates"] = len(idx)
 
-    # R-precision: one query per held-out concept (its first image and that image's canonical caption)
-    q = one_per_concept(ds, held)[: ec.get("gen_samples", 1000)]
-    ids = ds.cap_ids[ds.canonical[q]]
-    others = distractors(len(q), min(k_rival, len(q) - 1))
-    q_txt = embed(clip, ids=ids, device=device)
-    m["real_r_precision"] = r_precision(embed(clip, images=ds.images[q].float() / 255, device=device), q_txt,
-                                        others)
-    cond = q_txt if gpt.cond_proj is not None else None  # the runtime conditions on the prompt's CLIP embedding
+    # held-out likelihood of the image tokens given the canonical caption (the runtime's conditioning)
+    ni = idx[: ec.get("nll_samples", 1000)]
+    codes = vq.encode(ds.float_images(ni, device)).flatten(1).cpu()
+    nids = ds.cap_ids[ds.canonical[ni]]
+    ncond = embed(clip, ids=nids, device=device) if gpt.cond_proj is not None else None
+    m["image_nll_nats"], m["nll_images"] = image_nll(gpt, codes, nids, ncond, device), len(ni)
+
+    # R-precision: one query per concept (its first image and that image's canonical caption), 1 of 32
+    q = one_per_concept(ds, idx)[: ec.get("gen_samples", 1000)]
+    ids, texts = ds.cap_ids[ds.canonical[q]], [ds.cap_text[int(i)] for i in ds.canonical[q]]
+    others = distractors(len(q), min(ec.get("rprec_candidates", 32) - 1, len(q) - 1))
+    q_clip = embed(clip, ids=ids, device=device)
+    j_txt, j_real = judge.embed_texts(texts, device), judge.embed_images(ds.images[q], device)
+    m["real_r_precision"] = r_precision(j_real, j_txt, others)
+    cond = q_clip if gpt.cond_proj is not None else None  # the runtime conditions on the prompt's CLIP embedding
     gen_imgs = generate_images(gpt, vq, ids, ec, cfg.get("seed", 0), device, cond=cond)
-    m["gen_r_precision"] = r_precision(embed(clip, images=gen_imgs, device=device), q_txt, others)
-    if cfg.get("int8_weights"):  # the same measure, same seed, with the GPT's weights as an int8 bundle file has them
+    m["gen_r_precision"] = r_precision(judge.embed_images(gen_imgs, device), j_txt, others)
+    m["gen_over_real"] = m["gen_r_precision"] / m["real_r_precision"] if m["real_r_precision"] > 0 else None
+    m["clip_real_r_precision"] = r_precision(embed(clip, images=ds.images[q], device=device), q_clip, others)
+    m["clip_gen_r_precision"] = r_precision(embed(clip, images=gen_imgs, device=device), q_clip, others)
+    if int8 and cfg.get("int8_weights"):  # same measure, same seed, the GPT's weights as an int8 bundle file has them
         from .export import round_to_int8_
 
         gpt8 = round_to_int8_(copy.deepcopy(gpt).cpu()).to(device).eval()
         imgs8 = generate_images(gpt8, vq, ids, ec, cfg.get("seed", 0), device, cond=cond)
-        m["gen_r_precision_int8_weights"] = r_precision(embed(clip, images=imgs8, device=device), q_txt, others)
+        m["gen_r_precision_int8_weights"] = r_precision(judge.embed_images(imgs8, device), j_txt, others)
         del gpt8
     m["r_precision_queries"], m["r_precision_candidates"] = len(q), others.shape[1] + 1
-    m["gen_over_real"] = m["gen_r_precision"] / max(m["real_r_precision"], 1e-9)
 
-    # captioning: the true caption's rank by image->text likelihood among itself and k rivals
-    cq = q[: ec.get("caption_samples", 300)]
-    c_others = others[: len(cq)].clamp_max(len(q) - 1)
+    m.update(captioning(ds, q[: ec.get("caption_samples", 300)], ids, others, texts, j_txt, j_real, models, device))
+    return m, {"q": q, "gen_imgs": gen_imgs}
+
+
+def captioning(ds, cq, ids, others, texts, j_txt, j_real, models, device) -> dict:
+    """Generated captions scored by the judge (does the GPT's greedy caption pick out its image among 32?), with
+    the true caption's score as ceiling, and the GPT's own likelihood ranking of the true caption among 32."""
+    vq, gpt, judge = models["vq"], models["gpt"], models["judge"]
+    n = len(cq)
+    c_others = others[:n]  # rivals: the images / captions of other queries
     c_codes = vq.encode(ds.float_images(cq, device)).flatten(1)
+    m: dict = {"caption_queries": n, "caption_candidates": c_others.shape[1] + 1}
+    if ds.tokenizer_path is not None:
+        gen_text = tokenize.decode(greedy_captions(gpt, c_codes, device), ds.tokenizer_path)
+        m["caption_accuracy"] = r_precision(judge.embed_texts(gen_text, device), j_real, c_others)
+        m["caption_exact_match"] = sum(normalise(a) == normalise(b) for a, b in zip(gen_text, texts)) / max(n, 1)
+        m["caption_examples"] = [[t, g] for t, g in zip(texts[:8], gen_text[:8])]
+    m["real_t2i_r_precision"] = r_precision(j_txt[:n], j_real, c_others)
     scores = []
     for j in range(c_others.shape[1] + 1):
-        cand = ids[: len(cq)] if j == 0 else ids[c_others[:, j - 1]]
+        cand = ids[:n] if j == 0 else ids[c_others[:, j - 1]]
         scores.append(torch.cat([caption_logprob(gpt, c_codes[s : s + 128], cand[s : s + 128].to(device)).cpu()
-                                 for s in range(0, len(cq), 128)]))
+                                 for s in range(0, n, 128)]))
     scores = torch.stack(scores, 1)  # (Q, 1 + k); column 0 is the true caption
-    m["caption_accuracy"] = (scores[:, :1] > scores[:, 1:]).all(1).float().mean().item()
+    m["caption_rank_accuracy"] = (scores[:, :1] > scores[:, 1:]).all(1).float().mean().item()
     m["caption_mean_rank"] = (1 + (scores[:, 1:] >= scores[:, :1]).sum(1).float()).mean().item()
-    m["caption_candidates"], m["caption_queries"] = scores.shape[1], len(cq)
-
-    out.mkdir(parents=True, exist_ok=True)
-    held_grid(ds, q[:12], gen_imgs[:12], gpt, vq, clip, ec, out / "heldout-samples.png", device)
-    showcase_grid(ds, gpt, vq, clip, ec, out / "samples.png", device)
-    (common.run_dir(cfg) / "metrics.json").write_text(json.dumps(m, indent=2))
-    log("eval: " + ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in m.items()))
     return m
 
 
-def prompt_cond(gpt: GPT, clip: CLIP, ids: torch.Tensor) -> torch.Tensor | None:
-    """The prompts' CLIP text embeddings when the GPT is conditioned on them, else None."""
-    return clip.text(ids) if gpt.cond_proj is not None else None
-
-
-# ------------------------------------------------------------------------------------------------ grids
-def _tile(img: torch.Tensor, scale: int = 2) -> Image.Image:
-    arr = (img.clamp(0, 1).permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
-    im = Image.fromarray(arr)
-    return im.resize((im.width * scale, im.height * scale), Image.NEAREST)
-
-
-def draw_grid(rows: list[tuple[str, list[torch.Tensor]]], path: Path, label_w: int = 230) -> None:
-    """One row per caption: the caption on the left, then its images at 2x."""
-    cell = rows[0][1][0].shape[-1] * 2 + 4
-    n = max(len(r[1]) for r in rows)
-    canvas = Image.new("RGB", (label_w + n * cell, len(rows) * cell), "white")
-    d, font = ImageDraw.Draw(canvas), ImageFont.load_default()
-    for r, (label, imgs) in enumerate(rows):
-        d.text((4, r * cell + cell // 2 - 6), label[:36], fill="black", font=font)
-        for j, im in enumerate(imgs):
-            canvas.paste(_tile(im), (label_w + j * cell + 2, r * cell + 2))
-    canvas.save(path)
-
-
 @torch.no_grad()
-def showcase_grid(ds: Dataset, gpt: GPT, vq, clip: CLIP, ec: dict, path: Path, device, n: int = 16,
-                  show: int = 6) -> None:
-    """Common prompts as the app generates them: `n` candidates each, reranked by CLIP, the best `show` drawn (best
-    first); tokenized with the run's tokenizer."""
-    from . import tokenize
+def run(cfg: dict, data: dict, out: Path, log=print, device=None, judge_path: Path = JUDGE_DIR / "judge.pt",
+        sets=("validation", "test"), grids: bool = True) -> dict:
+    """Metrics per evaluation set into `<run>/metrics.json`: {"validation": {...}, "test": {...}, ...} plus the
+    test numbers flat at the top (what the app shows), and the grids (validation captions) under `out`."""
+    device = device or common.pick_device(cfg.get("device", "auto"))
+    ds = Dataset(**data)
+    vq, clip, gpt = load_models(cfg, ds, device)
+    models = {"vq": vq, "clip": clip, "gpt": gpt, "judge": load_judge(judge_path, device)}
+    m: dict = {"scored_by": f"judge {Path(judge_path).name} (training/judge)", "split": split_info(ds)}
+    keep, chosen = {}, eval_sets(ds, cfg["eval"], sets)
+    check_judge_unseen(Path(judge_path), ds, chosen)
+    for name, idx in chosen.items():
+        if len(idx) < 2:
+            raise ValueError(f"evaluation set {name!r} has {len(idx)} images; it needs at least 2")
+        int8 = name in cfg["eval"].get("int8_sets", ["validation"])  # acceptance is a choice: validation
+        m[name], keep[name] = measure(ds, idx, models, cfg, device, int8=int8)
+        log(f"eval {name}: " + ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
+                                         for k, v in m[name].items() if k != "caption_examples"))
+    head = cfg["eval"].get("headline_set") or ("test" if "test" in m else next(iter(keep)))
+    m.update({k: v for k, v in m[head].items() if not isinstance(v, list)})
+    m["headline_set"] = head
+    if grids:
+        out.mkdir(parents=True, exist_ok=True)
+        v = keep.get("validation") or keep[head]
+        held_grid(ds, v["q"][:12], v["gen_imgs"][:12], gpt, vq, clip, cfg["eval"], out / "heldout-samples.png", device)
+        showcase_grid(ds, gpt, vq, clip, cfg["eval"], out / "samples.png", device)
+    (common.run_dir(cfg) / "metrics.json").write_text(json.dumps(m, indent=2))
+    return m
 
-    tok = ds.tokenizer_path
-    if tok is None or not tokenize.cli_available():  # test fallback tokenizer or no node: held-out captions
-        prompts, ids = [ds.cap_text[int(ds.canonical[i])] for i in ds.heldout_idx[:4]], ds.cap_ids[ds.canonical[ds.heldout_idx[:4]]]
-    else:
-        prompts = SHOWCASE
-        ids = torch.from_numpy(tokenize.encode(prompts, Path(tok), ds.caption_len).astype(np.int64))
-    g = torch.Generator().manual_seed(1)
-    rep = ids.repeat_interleave(n, 0).to(device)
-    codes = generate_codes(gpt, rep, ec["cfg_scale"], ec["top_k"], ec["temperature"], g, prompt_cond(gpt, clip, rep))
-    imgs = vq.decode(codes.view(-1, vq.c.grid, vq.c.grid)).cpu()
-    score = (clip.image(imgs.to(device)) * clip.text(rep)).sum(1).cpu().view(len(prompts), n)
-    rows = []
-    for p, prompt in enumerate(prompts):
-        order = score[p].argsort(descending=True)[:show]
-        rows.append((prompt, [imgs[p * n + int(j)] for j in order]))
-    draw_grid(rows, path)
+
+def check_judge_unseen(judge_path: Path, ds: Dataset, sets: dict) -> None:
+    """Refuses a judge whose record (`judge.json` beside it) lists a trained concept that is in an evaluation set."""
+    info = judge_path.with_suffix(".json")
+    if not info.exists():
+        raise ValueError(f"{info} is missing: without the judge's training record it cannot be shown unbiased")
+    trained = set(json.loads(info.read_text())["trained_concepts"])
+    for name, idx in sets.items():
+        bad = sorted({ds.meta["concepts"][int(c)] for c in ds.image_concept[idx].tolist()} & trained)
+        if bad:
+            raise ValueError(f"the judge {judge_path} trained on {len(bad)} concepts of the {name} set (e.g. "
+                             f"{bad[:5]}); train a judge on this split (training.train_judge)")
 
 
-@torch.no_grad()
-def held_grid(ds: Dataset, q, gen_imgs, gpt, vq, clip, ec, path: Path, device, n: int = 4) -> None:
-    """Held-out captions: the image generated for the R-precision (rerank off), 3 more samples, then the real one."""
-    g = torch.Generator().manual_seed(2)
-    ids = ds.cap_ids[ds.canonical[q]].to(device).repeat_interleave(n - 1, 0)
-    more = generate_codes(gpt, ids, ec["cfg_scale"], ec["top_k"], ec["temperature"], g, prompt_cond(gpt, clip, ids))
-    more = vq.decode(more.view(-1, vq.c.grid, vq.c.grid)).cpu()
-    rows = []
-    for r, i in enumerate(q.tolist()):
-        label = "held-out: " + ds.cap_text[int(ds.canonical[i])]
-        rows.append((label, [gen_imgs[r]] + [more[r * (n - 1) + j] for j in range(n - 1)] + [ds.images[i].float() / 255]))
-    draw_grid(rows, path)
+def split_info(ds: Dataset) -> dict:
+    from .concepts import SPLITS
+
+    cs = ds.meta.get("concept_split", [])
+    return {s: {"images": int((ds.split == i).sum()), "concepts": sum(x == s for x in cs)} for i, s in enumerate(SPLITS)}
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--config", default="cpu-default")
     ap.add_argument("--images", required=True)
     ap.add_argument("--captions", required=True)
+    ap.add_argument("--judge", default=str(JUDGE_DIR / "judge.pt"))
+    ap.add_argument("--sets", default="validation,test")
+    ap.add_argument("--no-grids", action="store_true")
     ap.add_argument("--out", default=str(common.ROOT / "models" / "default"))
     a = ap.parse_args()
     common.setup_threads()
     cfg = common.load_config(a.config)
     run(cfg, {"images": Path(a.images), "captions": Path(a.captions)}, Path(a.out),
-        common.Logger(common.run_dir(cfg) / "log.txt"))
+        common.Logger(common.run_dir(cfg) / "log.txt"), judge_path=Path(a.judge), sets=a.sets.split(","),
+        grids=not a.no_grids)
 
 
 if __name__ == "__main__":

@@ -238,7 +238,7 @@ def export_bundle(cfg: dict, data: dict, out: Path, log=print) -> dict:
 
 
 def int8_files(cfg: dict, graphs: dict[str, Path], out: Path, log=print) -> list[dict]:
-    """int8-weight variants of the roles in `cfg["int8_weights"]`, where quality holds: the evaluation's
+    """int8-weight variants of the roles in `cfg["int8_weights"]`, where quality holds: the validation
     gen_r_precision with int8 weights is at most `int8_max_drop` below the float one (same seed, same queries)."""
     roles = cfg.get("int8_weights") or []
     unknown = [r for r in roles if r not in graphs]
@@ -249,6 +249,7 @@ def int8_files(cfg: dict, graphs: dict[str, Path], out: Path, log=print) -> list
         return []
     m_path = common.run_dir(cfg) / "metrics.json"
     m = json.loads(m_path.read_text()) if m_path.exists() else {}
+    m = m.get("validation", m)  # acceptance is a choice, so it is made on validation, never on test
     full, int8 = m.get("gen_r_precision"), m.get("gen_r_precision_int8_weights")
     max_drop = cfg.get("int8_max_drop", 0.02)
     if full is None or int8 is None or int8 < full - max_drop:

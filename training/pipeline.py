@@ -1,18 +1,25 @@
-"""The whole trainer in one command: data cache -> VQ-VAE -> CLIP -> GPT -> evaluation -> ONNX export + card.
+"""The whole trainer in one command: data cache -> VQ-VAE -> CLIP -> GPT -> judge -> evaluation -> ONNX export + card.
 
     python3 -m training.pipeline --config cpu-default --out models/default [--resume]
-            [--minutes vqvae=20,clip=15,gpt=45] [--stages vqvae,clip,gpt,eval,export]
+            [--minutes vqvae=20,clip=15,gpt=45] [--stages vqvae,clip,gpt,judge,eval,export]
+    torchrun --nproc_per_node 2 -m training.pipeline …      # the same, data parallel (gloo on CPU, NCCL on GPUs)
 
 Each stage checkpoints into `training/runs/<config>/` every `ckpt_every_s`; `--resume` continues an interrupted
-stage and skips finished ones. Stage modules are imported when the stage starts.
+stage and skips finished ones. Stage modules are imported when the stage starts. The `judge` stage trains a judge
+for the run only when the config has a `judge` section (the tiny test config does); otherwise evaluation uses the
+committed one, `training/judge/judge.pt`. The effective config (every override applied) and the command line are
+recorded in `<run>/effective-config.json`, in each stage checkpoint's history and in the card.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib
 import json
 import platform
+import shlex
+import sys
 import time
 from pathlib import Path
 
@@ -22,7 +29,9 @@ from . import common
 from .data import CACHE, DataConfig, build_caption_cache, build_image_cache
 
 SEED = common.ROOT / "apps" / "api" / "seed" / ".cache"
-STAGES = ["vqvae", "clip", "gpt", "eval", "export"]
+JUDGE = common.TRAINING / "judge" / "judge.pt"
+STAGES = ["vqvae", "clip", "gpt", "judge", "eval", "export"]
+TRAIN_STAGES = ("vqvae", "clip", "gpt", "judge")
 
 
 def data_config(cfg: dict, export: str, images: str | None, base_url: str | None) -> DataConfig:
@@ -50,8 +59,32 @@ def cpu_name() -> str:
     return platform.machine()
 
 
+def file_sha256(path) -> str | None:
+    p = Path(path) if path else None
+    return hashlib.sha256(p.read_bytes()).hexdigest() if p and p.is_file() else None
+
+
+def effective_config(cfg: dict, minutes: dict, argv: list[str], export: str | None, tokenizer, gpt_init) -> dict:
+    """The config as this invocation runs it: `--minutes` written into the stages, and `run` = the command line and
+    the digests of its inputs (export, tokenizer, GPT init), so the card can say how to reproduce the run."""
+    eff = json.loads(json.dumps(cfg))
+    for stage, m in minutes.items():
+        if stage in eff:
+            eff[stage]["minutes"] = m
+    n = common.world()[1]
+    launcher = ["python3"] if n == 1 else ["torchrun", f"--nproc_per_node={n}"]
+    eff["run"] = {"command": shlex.join([*launcher, "-m", "training.pipeline", *argv]),
+                  "processes": common.world()[1],
+                  "export": export, "export_sha256": file_sha256(export),
+                  "tokenizer": str(tokenizer) if tokenizer else None, "tokenizer_sha256": file_sha256(tokenizer),
+                  "gpt_init_from": str(gpt_init) if gpt_init else None, "gpt_init_sha256": file_sha256(gpt_init)}
+    return eff
+
+
 def record_stage(cfg: dict, stage: str, seconds: float) -> None:
     """Append wall time per stage to `<run>/timings.json` (for the card)."""
+    if not common.is_main():
+        return
     path = common.run_dir(cfg) / "timings.json"
     t = json.loads(path.read_text()) if path.exists() else {}
     t[stage] = t.get(stage, 0.0) + seconds
@@ -66,21 +99,45 @@ def run(cfg: dict, dc: DataConfig | None, stages: list[str], minutes: dict, resu
     """Run `stages` in order. `prebuilt` = {"images", "captions"} cache paths skips building them (GPU machine);
     `tokenizer`: None trains one; a tokenizer.json path reuses it; tests pass a tokenize.FallbackTokenizer;
     `gpt_init`: a fresh GPT stage starts from this checkpoint's weights (train_gpt.init_from_checkpoint)."""
-    data = dict(prebuilt) if prebuilt else {"images": build_image_cache(dc, cache_dir, log=log)}
+    if common.is_main():
+        (common.run_dir(cfg) / "effective-config.json").write_text(json.dumps(cfg, indent=2) + "\n")
+    if common.is_main():  # rank 0 builds the caches, the others then read them
+        data = dict(prebuilt) if prebuilt else {"images": build_image_cache(dc, cache_dir, log=log)}
+    common.barrier()
+    if not common.is_main():
+        data = dict(prebuilt) if prebuilt else {"images": build_image_cache(dc, cache_dir, log=log)}
     for stage in stages:
         t0 = time.time()
-        if stage in ("clip", "gpt", "eval", "export") and "captions" not in data:
-            data["captions"] = build_caption_cache(dc, cache_dir, tokenizer, log=log)
+        if stage in ("clip", "gpt", "judge", "eval", "export") and "captions" not in data:
+            if common.is_main():
+                data["captions"] = build_caption_cache(dc, cache_dir, tokenizer, log=log)
+            common.barrier()
+            if not common.is_main():
+                data["captions"] = build_caption_cache(dc, cache_dir, tokenizer, log=log)
         if stage in ("vqvae", "clip", "gpt"):
             mod = importlib.import_module(f".train_{stage}", __package__)
             extra = {"init_from": gpt_init} if stage == "gpt" and gpt_init else {}
             mod.train(cfg, data, minutes.get(stage), resume, log, **extra)
-        elif stage == "eval":
-            importlib.import_module(".evaluate", __package__).run(cfg, data, out, log)
-        elif stage == "export":
+        elif stage == "judge":
+            if "judge" not in cfg:
+                log(f"pipeline: no judge section in the config; evaluation uses {JUDGE}")
+                continue
+            from .train_judge import judge_config_of
+
+            importlib.import_module(".train_judge", __package__).train(
+                judge_config_of(cfg), data, minutes.get("judge"), resume, log, out=common.run_dir(cfg) / "judge")
+        elif common.is_main() and stage == "eval":
+            importlib.import_module(".evaluate", __package__).run(cfg, data, out, log, judge_path=judge_path(cfg))
+        elif common.is_main() and stage == "export":
             importlib.import_module(".export", __package__).export_bundle(cfg, data, out, log)
+        common.barrier()
         record_stage(cfg, stage, time.time() - t0)
         log(f"pipeline: stage {stage} finished in {(time.time() - t0) / 60:.1f} min")
+
+
+def judge_path(cfg: dict) -> Path:
+    """The run's own judge when its config trains one, else the committed judge."""
+    return common.run_dir(cfg) / "judge" / "judge.pt" if "judge" in cfg else JUDGE
 
 
 def main():
@@ -98,9 +155,13 @@ def main():
                     "tokenizer.json when continuing that bundle's checkpoints: their ids must not move)")
     ap.add_argument("--gpt-init-from", help="start a fresh GPT stage from this GPT checkpoint (e.g. an unconditioned "
                     "prior, to add CLIP conditioning by fine-tuning; see README)")
-    a = ap.parse_args()
+    argv = sys.argv[1:]
+    a = ap.parse_args(argv)
     common.setup_threads()
-    cfg = common.load_config(a.config)
+    common.init_distributed()
+    minutes = parse_minutes(a.minutes)
+    cfg = effective_config(common.load_config(a.config), minutes, argv, None if a.cache else a.export,
+                           a.tokenizer, a.gpt_init_from)
     log = common.Logger(common.run_dir(cfg) / "log.txt")
     stages = [s for s in a.stages.split(",") if s]
     bad = [s for s in stages if s not in STAGES]
@@ -112,7 +173,7 @@ def main():
         images, captions = (Path(p) for p in a.cache.split(","))
         prebuilt = {"images": images, "captions": captions}
     run(cfg, None if prebuilt else data_config(cfg, a.export, a.images, a.base_url), stages,
-        parse_minutes(a.minutes), a.resume, Path(a.out), log, prebuilt=prebuilt,
+        minutes, a.resume, Path(a.out), log, prebuilt=prebuilt,
         tokenizer=Path(a.tokenizer) if a.tokenizer else None,
         gpt_init=Path(a.gpt_init_from) if a.gpt_init_from else None)
 

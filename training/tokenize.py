@@ -113,3 +113,35 @@ class FallbackTokenizer:
 
     def encode(self, text: str) -> list[int]:
         return [self.stoi[c] for c in text.lower() if c in self.stoi]
+
+
+def _byte_decoder() -> dict[str, int]:
+    """GPT-2's printable-character <-> byte table, inverted (the ByteLevel decoder of tokenizer.json)."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    cs, n = bs[:], 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b), cs.append(256 + n)
+            n += 1
+    return {chr(c): b for b, c in zip(bs, cs)}
+
+
+def decode(rows, tokenizer_path) -> list[str]:
+    """Id rows -> texts with a byte-level BPE tokenizer.json, in Python (no CLI call: evaluation decodes the GPT's
+    captions). Special tokens and padding are skipped; a row ends at <|eot|>."""
+    tok = json.loads(Path(tokenizer_path).read_text())
+    itos = {i: s for s, i in tok["model"]["vocab"].items()}
+    special = {a["id"] for a in tok.get("added_tokens", [])}
+    eot = special_ids(tokenizer_path)["eot"]
+    table = _byte_decoder()
+    out = []
+    for row in rows:
+        pieces = []
+        for i in (int(x) for x in row):
+            if i == eot:
+                break
+            if i not in special and i in itos:
+                pieces.append(itos[i])
+        raw = bytes(table[ch] for ch in "".join(pieces) if ch in table)
+        out.append(raw.decode("utf-8", errors="replace").strip())
+    return out

@@ -68,16 +68,18 @@ def train(cfg: dict, data: dict, minutes: float | None = None, resume: bool = Fa
                              {"params": no_decay, "weight_decay": 0.0}], lr=tc["lr"])
     gen = torch.Generator().manual_seed(cfg.get("seed", 0) + 1)
     state = common.StageState(common.run_dir(cfg) / "clip.pt")
-    budget = common.begin_stage("clip", state, model, opt, gen, tc, minutes, resume, log)
+    budget = common.begin_stage("clip", state, model, opt, gen, tc, minutes, resume, log, cfg)
     if budget is None:
         return state.path
     log(f"clip: {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params on {device}, budget "
         f"{budget.limit_s / 60:.1f} min")
 
-    def loss_fn():
-        x, ids, concept, neg_ids, valid = sample_batch(ds, ds.train_idx, tc["batch_size"], gen, device)
+    net = common.wrap_ddp(common.LossModule(model))
+
+    def loss_fn():  # under DDP each rank's in-batch negatives are its shard's (batch_size / processes)
+        x, ids, concept, neg_ids, valid = common.shard(*sample_batch(ds, ds.train_idx, tc["batch_size"], gen, device))
         with common.autocast_ctx(device, cfg.get("amp", False)):
-            return model.loss(x, ids, concept, neg_ids, valid)
+            return net(x, ids, concept, neg_ids, valid)
 
     completed, loss = common.run_stage("clip", state, model, opt, gen, budget, tc, cfg, log, loss_fn,
                                        interrupt_after, describe=lambda: f" scale {model.scale().item():.1f}")
@@ -97,6 +99,7 @@ def main():
     ap.add_argument("--resume", action="store_true")
     a = ap.parse_args()
     common.setup_threads()
+    common.init_distributed()
     cfg = common.load_config(a.config)
     data = {"images": Path(a.images), "captions": Path(a.captions)}
     train(cfg, data, a.minutes, a.resume, common.Logger(common.run_dir(cfg) / "log.txt"))

@@ -137,19 +137,30 @@ def train(cfg: dict, data: dict, minutes: float | None = None, resume: bool = Fa
                              {"params": no_decay, "weight_decay": 0.0}], lr=tc["lr"], betas=(0.9, 0.95))
     gen = torch.Generator().manual_seed(cfg.get("seed", 0) + 2)
     state = common.StageState(common.run_dir(cfg) / "gpt.pt")
-    budget = common.begin_stage("gpt", state, model, opt, gen, tc, minutes, resume, log)
+    fresh_init = init_from is not None and not (resume and state.path.exists())
+    budget = common.begin_stage("gpt", state, model, opt, gen, tc, minutes, resume, log, cfg,
+                                **({"init_from": str(init_from)} if fresh_init else {}))
     if budget is None:
         return state.path
     if init_from is not None and state.step == 0:  # a fresh run (a resumed one has its own weights)
         info = init_from_checkpoint(model, Path(init_from), log)
-        (common.run_dir(cfg) / "gpt-init.json").write_text(json.dumps(info, indent=2))  # for the card
+        if common.is_main():
+            (common.run_dir(cfg) / "gpt-init.json").write_text(json.dumps(info, indent=2))  # for the card
     log(f"gpt: {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params on {device}, vocab "
         f"{model.c.vocab_size}, block {model.c.block_size}, budget {budget.limit_s / 60:.1f} min")
 
+    net = common.wrap_ddp(model)
+
     def loss_fn():
         tokens, targets, c = sample_batch(model.c, ds, codes, tc, gen, device, cond)
+        n_global = int((targets != -100).sum())
+        tokens, targets, *c = common.shard(tokens, targets, *([] if c is None else [c]))
+        c = c[0] if c else None
+        # rows hold different numbers of target tokens (captions vary): weigh each shard's mean by its share of
+        # the global batch's tokens, so that DDP's mean over ranks is the loss of the whole batch
+        weight = int((targets != -100).sum()) * common.world()[1] / max(n_global, 1)
         with common.autocast_ctx(device, cfg.get("amp", False)):
-            return model(tokens, targets, c)[1]
+            return net(tokens, targets, c)[1] * weight
 
     completed, loss = common.run_stage("gpt", state, model, opt, gen, budget, tc, cfg, log, loss_fn,
                                        interrupt_after)
@@ -170,6 +181,7 @@ def main():
     ap.add_argument("--init-from", help="start from this GPT checkpoint's weights (a fresh run only)")
     a = ap.parse_args()
     common.setup_threads()
+    common.init_distributed()
     cfg = common.load_config(a.config)
     data = {"images": Path(a.images), "captions": Path(a.captions)}
     train(cfg, data, a.minutes, a.resume, common.Logger(common.run_dir(cfg) / "log.txt"),

@@ -51,19 +51,22 @@ def train(cfg: dict, data: dict, minutes: float | None = None, resume: bool = Fa
     opt = torch.optim.Adam(model.parameters(), lr=tc["lr"])
     gen = torch.Generator().manual_seed(cfg.get("seed", 0))
     state = common.StageState(common.run_dir(cfg) / "vqvae.pt")
-    budget = common.begin_stage("vqvae", state, model, opt, gen, tc, minutes, resume, log)
+    budget = common.begin_stage("vqvae", state, model, opt, gen, tc, minutes, resume, log, cfg)
     if budget is None:
         return state.path
     log(f"vqvae: {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params on {device}, "
         f"{len(ds.train_idx)} train images, budget {budget.limit_s / 60:.1f} min")
 
-    def loss_fn():
+    net = common.wrap_ddp(model)
+
+    def loss_fn():  # the global batch is drawn on every rank alike; each keeps its shard
         pick = ds.train_idx[torch.randint(0, len(ds.train_idx), (tc["batch_size"],), generator=gen)]
+        flip = torch.rand(len(pick), generator=gen) < 0.5
+        pick, flip = common.shard(pick, flip)
         x = ds.float_images(pick, device)
         if tc.get("flip", True):
-            flip = torch.rand(len(x), generator=gen) < 0.5
             x = torch.where(flip.to(device)[:, None, None, None], x.flip(3), x)
-        return model(x)[1]
+        return net(x)[1]
 
     completed, _ = common.run_stage("vqvae", state, model, opt, gen, budget, tc, cfg, log, loss_fn,
                                     interrupt_after, grad_clip=None,
@@ -71,9 +74,9 @@ def train(cfg: dict, data: dict, minutes: float | None = None, resume: bool = Fa
     if not completed:
         return state.path
     m = evaluate(model, ds, ds.heldout_idx, device)
-    log(f"vqvae: done at step {state.step}: held-out PSNR {m['psnr_db']:.2f} dB, perplexity {m['perplexity']:.1f}, "
+    log(f"vqvae: done at step {state.step}: validation PSNR {m['psnr_db']:.2f} dB, perplexity {m['perplexity']:.1f}, "
         f"{m['codes_used']} codes used")
-    state.save(model, opt, gen, budget, extra={"heldout": m}, done=True, slim=cfg.get("slim_checkpoints", False))
+    state.save(model, opt, gen, budget, extra={"validation": m}, done=True, slim=cfg.get("slim_checkpoints", False))
     return state.path
 
 
@@ -85,6 +88,7 @@ def main():
     ap.add_argument("--resume", action="store_true")
     a = ap.parse_args()
     common.setup_threads()
+    common.init_distributed()
     cfg = common.load_config(a.config)
     train(cfg, {"images": Path(a.images)}, a.minutes, a.resume, common.Logger(common.run_dir(cfg) / "log.txt"))
 

@@ -6,7 +6,7 @@ from training import data, pipeline, tokenize
 from training.tests.conftest import quiet
 
 REQUIRED = ["vq_psnr_db", "vq_perplexity", "clip_t2i_recall_at_5", "clip_candidates", "gen_r_precision",
-            "real_r_precision", "caption_accuracy"]
+            "real_r_precision", "caption_accuracy", "caption_rank_accuracy", "clip_gen_r_precision", "image_nll_nats"]
 
 
 def test_pipeline_trains_evaluates_and_writes_a_bundle_with_a_card(fixture_export, tiny_cfg, tmp_path):
@@ -18,10 +18,18 @@ def test_pipeline_trains_evaluates_and_writes_a_bundle_with_a_card(fixture_expor
         tok = tokenize.FallbackTokenizer([t for e in rows.values() for t in e["captions"] + e["negatives"]
                                           + data.category_words(e["category"])])
     out = tmp_path / "bundle"
-    pipeline.run(tiny_cfg, dc, pipeline.STAGES, {}, False, out, quiet, tmp_path / "cache", tok)
+    argv = ["--config", "tiny", "--minutes", "gpt=4"]
+    cfg = pipeline.effective_config(tiny_cfg, {"gpt": 4.0}, argv, str(export), None, None)
+    pipeline.run(cfg, dc, pipeline.STAGES, {"gpt": 4.0}, False, out, quiet, tmp_path / "cache", tok)
     card = json.loads((out / "card.json").read_text())
-    for k in REQUIRED:
-        assert k in card["metrics"], k
+    assert card["config"]["gpt"]["minutes"] == 4.0 and card["config"]["run"]["export_sha256"]
+    assert card["training"]["history"]["gpt"][0]["config"]["minutes"] == 4.0
+    assert card["training"]["reproduce"] == ["python3 -m training.pipeline --config tiny --minutes gpt=4"]
+    for name in ("validation", "test"):
+        assert card["metrics"][name]["r_precision_queries"] >= 2 and "image_nll_nats" in card["metrics"][name]
+    assert card["metrics"]["headline_set"] == "test" and card["data"]["split"]["test"]["concepts"] > 0
+    for k in REQUIRED:  # the judge-scored captioning decodes the GPT's captions with the real tokenizer
+        assert k in card["metrics"] or (k == "caption_accuracy" and not tokenize.cli_available()), k
     roles = {f["role"] for f in card["files"]}
     assert {"vq-encoder", "vq-decoder", "gpt-step", "clip-text", "clip-image", "samples"} <= roles
     assert card["gpt"]["vocab_size"] == card["gpt"]["text_vocab"] + card["vq"]["codebook_size"]

@@ -101,3 +101,17 @@ def test_a_conditioned_gpt_can_start_from_an_unconditioned_checkpoint(tiny_data,
 
     recorded = card.training_summary(tiny_cfg)["gpt_initialised_from"]
     assert recorded == {"from": "gpt.pt", "steps": 30, "minutes": recorded["minutes"]}
+
+
+def test_a_resumed_fine_tune_records_each_segments_effective_config(tiny_data, tiny_cfg):
+    """The card's history must show the fine-tune's own learning rate and budget, not the config file's."""
+    tiny_cfg["clip"]["max_steps"] = 8
+    tiny_cfg["run"] = {"command": "python3 -m training.pipeline --config tiny"}
+    train_clip.train(tiny_cfg, tiny_data, log=quiet, interrupt_after=4)
+    tiny_cfg["clip"]["lr"] = 5e-4  # a fine-tune with another learning rate and budget
+    tiny_cfg["run"] = {"command": "python3 -m training.pipeline --config tiny --minutes clip=3 --resume"}
+    path = train_clip.train(tiny_cfg, tiny_data, minutes=3, resume=True, log=quiet)
+    h = common.load_checkpoint(path)["history"]
+    assert [(s["from_step"], s["to_step"]) for s in h] == [(0, 4), (4, 8)]
+    assert h[0]["config"]["lr"] == 2e-3 and h[1]["config"]["lr"] == 5e-4 and h[1]["config"]["minutes"] == 3
+    assert h[1]["resumed"] and h[1]["command"].endswith("--resume")
