@@ -58,14 +58,16 @@ def normalise(text: str) -> str:
     return " ".join(sorted(singular(w) for w in words))
 
 
-def concept_name(concept: str, canonical_caption: str) -> str:
-    """What a concept is called: the words of a `name:` key, else its images' canonical caption."""
+def concept_name(concept: str | None, canonical_caption: str) -> str:
+    """What a concept is called: the words of a `name:` key, else its images' canonical caption (contributions
+    carry no concept key, so a contributed "red apple" joins the concept named "red apple")."""
+    concept = concept or ""
     return concept[len("name:"):] if concept.startswith("name:") else canonical_caption
 
 
-def merged_key(concept: str, canonical_caption: str) -> str:
+def merged_key(concept: str | None, canonical_caption: str) -> str:
     key = normalise(concept_name(concept, canonical_caption))
-    return key or concept  # a name with nothing left after normalising stays its own concept
+    return key or concept or canonical_caption  # nothing left after normalising: stays its own concept
 
 
 def split_of(key: str, validation: float, test: float) -> str:

@@ -99,3 +99,9 @@ def test_on_the_seed_no_held_out_query_is_word_for_word_a_training_caption():
         if e["concept"] in old and e["concept"] not in seen:
             seen.add(e["concept"]), legacy_q.append(e["captions"][0])
     assert len(concepts.leaked_queries(legacy_q, legacy_taught)) > 50  # 85 of 477 at the 2026-12 seed
+
+
+def test_a_contribution_without_a_concept_key_joins_the_concept_of_its_caption():
+    from training.concepts import merged_key
+
+    assert merged_key(None, "red apple") == merged_key("name:red apple", "red apple")
