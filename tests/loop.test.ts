@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { createImage, encodePng } from "@commonspace/model";
+import { ModelStore, createImage, createMemoryCache, encodePng } from "@commonspace/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, devAdminToken, startApi } from "./support/api-server";
 import { REPO_ROOT, makeTempDir } from "./support/paths";
@@ -164,6 +164,14 @@ describe("the loop: API data → trained model → beta → stable", () => {
       expect(first.record.promoted).toBe(true);
       const stable1 = await channel("stable");
       expect(stable1.version).toBe(first.record.version);
+      // A device installs it with the runtime's own store (signed manifest, verified files).
+      const device = new ModelStore({
+        api: api.url,
+        channel: "stable",
+        cache: createMemoryCache(),
+        retries: 0,
+      });
+      expect((await device.load()).version).toBe(first.record.version);
 
       // 2: the contributor withdraws one; the loop fine-tunes from run 1's checkpoints
       const withdrawn = await fetch(`${api.url}/v1/contributions/${gone.pair.id}`, {
@@ -185,10 +193,11 @@ describe("the loop: API data → trained model → beta → stable", () => {
       console.log(`loop run 1: ${first.record.guard}\nloop run 2: ${r.guard}`);
       expect(r.promoted, r.guard).toBe(true);
       expect(r.guard).toMatch(new RegExp(`stable ${first.record.version.replace(/\./g, "\\.")}'s`));
-      // the runtime's update check: its held ETag no longer matches, and the manifest names the new version
+      // The runtime's update check on that device sees the new version (its held ETag no longer matches).
       const check = await channel("stable", stable1.etag);
       expect(check.status).toBe(200);
-      expect(check.version).toBe(r.version);
+      const update = await device.checkForUpdate();
+      expect(update).toMatchObject({ available: true, version: r.version, current: first.record.version });
     },
   );
 });
