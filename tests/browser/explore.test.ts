@@ -113,9 +113,20 @@ describe("/explore", () => {
     const similar = await resultConcepts(page, "like");
     expect(similar.slice(0, 2)).toEqual(["emoji:1f34e", "emoji:1f34e"]);
 
-    // A dropped picture (the file input behind the drop zone): a car finds the cars.
+    // A picture picked with the file input behind the drop zone: a car finds the cars.
     await page.getByTestId("explore-file").setInputFiles(join(FIXTURES, "car-google.png"));
     expect((await resultConcepts(page, "car-google.png")).slice(0, 2)).toContain("emoji:1f697");
+
+    // A picture really dropped on the drop zone (a drop event carrying the file).
+    const bytes = readFileSync(join(FIXTURES, "car-google.png")).toString("base64");
+    const transfer = await page.evaluateHandle((base64) => {
+      const data = new DataTransfer();
+      const file = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      data.items.add(new File([file], "dropped-car.png", { type: "image/png" }));
+      return data;
+    }, bytes);
+    await page.getByTestId("explore-drop").dispatchEvent("drop", { dataTransfer: transfer });
+    expect((await resultConcepts(page, "dropped-car.png")).slice(0, 2)).toContain("emoji:1f697");
 
     expect(errors).toEqual([]);
     // Reported, not asserted (no timing assertions in tests): every model call goes through the worker client.
