@@ -286,6 +286,8 @@ async function main() {
 
   await applyMigrations(wrangler);
   const apiArgs = ["dev", "--local", "--persist-to", PERSIST_TO, "--ip", HOST, "--port", String(API_PORT)];
+  // The app's /moderate page calls admin routes from the web origin, whatever WEB_PORT is.
+  apiArgs.push("--var", `ADMIN_ORIGINS:${WEB_URL},http://localhost:${WEB_PORT}`);
   const api = start("api", process.execPath, [wrangler, ...apiArgs, "--show-interactive-dev-session=false"]);
   const webArgs = [vite, "dev", "--host", HOST, "--port", String(WEB_PORT), "--strictPort"];
   const web = start("web", process.execPath, webArgs, {
