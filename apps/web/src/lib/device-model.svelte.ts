@@ -76,6 +76,7 @@ export class DeviceModel {
 
   readonly client: ModelClient;
   private loading: Promise<LoadedModel<ModelError>> | undefined;
+  private checking: Promise<AvailableUpdate | undefined> | undefined;
 
   constructor(client?: ModelClient) {
     const channel = stored(CHANNEL_KEY);
@@ -133,7 +134,13 @@ export class DeviceModel {
    * Asks the channel whether it has a newer version; sets {@link update}. Never throws: offline is normal, and
    * a version that does not verify (signature, format) is not offered but shown as a warning.
    */
-  async checkForUpdate(): Promise<AvailableUpdate | undefined> {
+  checkForUpdate(): Promise<AvailableUpdate | undefined> {
+    // One request at a time: the load's own check, a page's and the notice's timer may ask together.
+    this.checking ??= this.askForUpdate().finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  private async askForUpdate(): Promise<AvailableUpdate | undefined> {
     this.refusedUpdate = this.unreachable = undefined;
     try {
       const check = await this.client.checkForUpdate();
