@@ -49,9 +49,27 @@ function failures(step, counted) {
   return counted > 0 || step.ok ? counted : 1;
 }
 
+/** Failed tests by name, with the first line of their error, for the end of the log (CI shows only its tail). */
+const failedTests = [];
+
+/** The first non-empty line of an error message, without terminal colours, at most 300 characters. */
+function firstLine(text) {
+  // eslint-disable-next-line no-control-regex
+  const plain = String(text ?? "").replace(/\u001b\[[0-9;]*m/g, "");
+  return (plain.split("\n").find((line) => line.trim() !== "") ?? "").trim().slice(0, 300);
+}
+
 function countVitest(step, file) {
   if (!step || !existsSync(file)) return;
   const report = JSON.parse(readFileSync(file, "utf8"));
+  for (const suite of report.testResults ?? []) {
+    const where = suite.name ? suite.name.replace(`${root}/`, "") : step.name;
+    for (const t of suite.assertionResults ?? [])
+      if (t.status === "failed")
+        failedTests.push(`${where} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+    if (suite.status === "failed" && !(suite.assertionResults ?? []).some((t) => t.status === "failed"))
+      failedTests.push(`${where}: ${firstLine(suite.message)}`);
+  }
   step.passed = report.numPassedTests;
   step.failed = failures(step, report.numFailedTests);
   step.skipped = report.numPendingTests + report.numTodoTests;
@@ -62,6 +80,8 @@ function countJunit(step, file) {
   const xml = readFileSync(file, "utf8");
   const attr = (n) => Number(new RegExp(`<testsuite[^>]* ${n}="(\\d+)"`).exec(xml)?.[1] ?? 0);
   const total = attr("tests");
+  for (const m of xml.matchAll(/<testcase [^>]*classname="([^"]*)" name="([^"]*)"[^>]*>\s*<(failure|error) message="([^"]*)"/g))
+    failedTests.push(`${m[1]}::${m[2]}: ${firstLine(m[4])}`);
   step.skipped = attr("skipped");
   step.failed = failures(step, attr("failures") + attr("errors"));
   step.passed = total - step.skipped - attr("failures") - attr("errors");
@@ -101,5 +121,9 @@ for (const s of steps)
   console.log(
     `${s.ok ? "ok  " : "FAIL"} ${s.name}  (${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped)`,
   );
+if (failedTests.length > 0) {
+  console.log("\n=== failed tests");
+  for (const line of failedTests) console.log(`- ${line}`);
+}
 console.log(`\nsummary: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(steps.every((s) => s.ok) ? 0 : 1);

@@ -117,8 +117,9 @@ describe("the Generate page while the default model draws", () => {
     expect(final).toBeLessThan(64);
     // The worker stops one step after the cancel message reaches it (packages/model's worker tests count that
     // exactly); here the page's count also lags by the progress messages already posted when the click
-    // landed, so a few tokens separate the two. Were the main thread blocked, the click would land after the end.
-    expect(final - atClick).toBeLessThanOrEqual(4);
+    // landed, so a few tokens separate the two: up to 4 on an idle machine, more on a loaded CI one, so the bound
+    // is 8 of the 64 (an 8th of an image). Were the main thread blocked, the click would land after the end.
+    expect(final - atClick).toBeLessThanOrEqual(8);
     expect(Number(await page.getByTestId("grid").getAttribute("data-finished"))).toBe(0);
     expect(errors).toEqual([]);
   });
