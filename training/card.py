@@ -16,6 +16,8 @@ ROLES_JSON = common.ROOT / "packages" / "manifest" / "roles.json"
 _ROLES = json.loads(ROLES_JSON.read_text())
 ROLES: tuple[str, ...] = tuple(_ROLES["roles"])
 RUNTIME_ROLES: tuple[str, ...] = tuple(_ROLES["runtime_roles"])
+OPTIONAL_ROLES: tuple[str, ...] = tuple(_ROLES["optional_roles"])  # loaded when present (the masked generator)
+GRAPH_ROLES: tuple[str, ...] = RUNTIME_ROLES + OPTIONAL_ROLES
 EXTRA_ROLES: tuple[str, ...] = tuple(_ROLES["extra_roles"])
 PRECISIONS: tuple[str, ...] = tuple(_ROLES["precisions"])
 ROLE_OF_EXTRA = {"samples.png": "samples", "heldout-samples.png": "samples-heldout", "README.md": "readme"}
@@ -53,7 +55,7 @@ def training_summary(cfg: dict) -> dict:
     run = common.run_dir(cfg)
     t = json.loads((run / "timings.json").read_text()) if (run / "timings.json").exists() else {}
     steps, minutes, history = {}, {}, {}
-    for stage in ("vqvae", "clip", "gpt"):
+    for stage in ("vqvae", "clip", "gpt", "maskgit"):
         p = run / f"{stage}.pt"
         if p.exists():
             ck = common.load_checkpoint(p)
@@ -76,7 +78,24 @@ def reproduce_commands(history: dict) -> list[str]:
     return out
 
 
-def write_card(cfg: dict, ds, vq, clip, gpt, files: list[dict], out: Path, log=print) -> dict:
+def maskgit_section(cfg: dict, m) -> dict:
+    """The card's `maskgit` object (docs/bundle-format.md §9): the sequence layout, the ids and the decoding settings
+    the runtime needs to drive the `maskgit` graph."""
+    from .generators import MaskedGenerator
+
+    c = m.c
+    return {"block_size": c.block_size, "caption_start": c.caption_start, "image_start": c.image_start,
+            "caption_len": c.caption_len, "image_tokens": c.image_tokens, "text_vocab": c.text_vocab,
+            "image_offset": c.image_offset, "codebook_size": c.codebook_size, "mask_id": c.mask_id,
+            "vocab_size": c.vocab_size, "bot": c.bot, "pad_id": c.pad_id,
+            "n_layer": c.n_layer, "n_head": c.n_head, "d_model": c.d_model,
+            "inputs": ["tokens", *(["cond"] if c.cond_dim else [])], "outputs": ["image_logits", "text_logits"],
+            **({"cond": {"input": "cond", "dim": c.cond_dim, "source": "clip-text", "caption_source": "clip-image",
+                         "position": 0}} if c.cond_dim else {}),
+            "schedule": "cosine", "sampling": MaskedGenerator(m, cfg["eval"]).settings()}
+
+
+def write_card(cfg: dict, ds, vq, clip, gpt, files: list[dict], out: Path, log=print, maskgit=None) -> dict:
     metrics_path = common.run_dir(cfg) / "metrics.json"
     metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
     data = data_summary(ds)
@@ -98,9 +117,13 @@ def write_card(cfg: dict, ds, vq, clip, gpt, files: list[dict], out: Path, log=p
                 "kv_cache": "per layer: k_cache_i [B,NH,HD,T] (keys transposed), v_cache_i [B,NH,T,HD]",
                 **({"cond": {"input": "cond", "dim": g.cond_dim, "source": "clip-text", "position": 0}}
                    if g.cond_dim else {})},
+        **({"maskgit": maskgit_section(cfg, maskgit)} if maskgit is not None else {}),
+        "generator": {"modes": ["autoregressive", *(["masked"] if maskgit is not None else [])],
+                      "default_mode": cfg["eval"].get("default_mode") or "autoregressive"},
         "clip": {"embed_dim": clip.c.embed_dim, "logit_scale": round(float(clip.scale()), 4)},
         "sampling": {k: cfg["eval"][k] for k in ("cfg_scale", "top_k", "temperature")},
-        "params": {"vqvae": _n(vq), "clip": _n(clip), "gpt": _n(gpt)},
+        "params": {"vqvae": _n(vq), "clip": _n(clip), "gpt": _n(gpt),
+                   **({"maskgit": _n(maskgit)} if maskgit is not None else {})},
         "config": cfg,
         "data": data,
         "training": training_summary(cfg),

@@ -24,8 +24,9 @@ import torch
 from . import common, tokenize
 from .concepts import normalise
 from .data import Dataset
+from .generators import ARGenerator, MaskedGenerator, load_generators
 from .grids import held_grid, showcase_grid
-from .models.gpt import GPT, caption_logprob, forward_stream, generate_codes
+from .models.gpt import GPT
 from .train_clip import embed, load_clip
 from .train_gpt import load_vqvae, model_config as gpt_config
 from .train_judge import JUDGE_DIR, load_judge
@@ -36,6 +37,15 @@ def load_models(cfg: dict, ds: Dataset, device):
     gpt = GPT(gpt_config(cfg, ds))
     gpt.load_state_dict(common.load_checkpoint(common.run_dir(cfg) / "gpt.pt")["model"])
     return load_vqvae(cfg, device), load_clip(cfg, ds, device), gpt.to(device).eval()
+
+
+def default_mode(cfg: dict, gens: dict) -> str:
+    """The regime whose numbers are the set's flat metrics (what the card headlines and the app shows by default):
+    `eval.default_mode` when the config names one, else the autoregressive GPT when there is one."""
+    mode = cfg["eval"].get("default_mode") or ("autoregressive" if "autoregressive" in gens else next(iter(gens)))
+    if mode not in gens:
+        raise ValueError(f"eval.default_mode {mode!r}: this run has only {sorted(gens)}")
+    return mode
 
 
 def one_per_concept(ds: Dataset, idx: torch.Tensor) -> torch.Tensor:
@@ -96,30 +106,30 @@ def eval_sets(ds: Dataset, ec: dict, names) -> dict[str, torch.Tensor]:
 
 
 @torch.no_grad()
-def generate_images(gpt: GPT, vq, ids: torch.Tensor, ec: dict, seed: int, device, chunk: int = 250,
+def generate_images(gen_or_gpt, vq, ids: torch.Tensor, ec: dict, seed: int, device, chunk: int = 250,
                     cond: torch.Tensor | None = None) -> torch.Tensor:
     """One image per caption row of `ids` (CLIP rerank off), sampled with the eval settings from `seed`: (N, 3, R, R).
-    `cond`: the captions' CLIP text embeddings, for a conditioned GPT (as the runtime feeds it)."""
+    `gen_or_gpt`: a generators.ARGenerator / MaskedGenerator, or a GPT (read with `ec`); `cond`: the captions' CLIP
+    text embeddings, for a conditioned model (as the runtime feeds it)."""
+    g = gen_or_gpt if hasattr(gen_or_gpt, "codes") else ARGenerator(gen_or_gpt, ec)
     gen = torch.Generator().manual_seed(seed)
     part = lambda s: None if cond is None else cond[s : s + chunk].to(device)  # noqa: E731
-    codes = torch.cat([generate_codes(gpt, ids[s : s + chunk].to(device), ec["cfg_scale"], ec["top_k"],
-                                      ec["temperature"], gen, part(s)).cpu() for s in range(0, len(ids), chunk)])
+    codes = torch.cat([g.codes(ids[s : s + chunk].to(device), gen, part(s)).cpu() for s in range(0, len(ids), chunk)])
     return torch.cat([vq.decode(codes[s : s + chunk].view(-1, vq.c.grid, vq.c.grid).to(device)).cpu()
                       for s in range(0, len(codes), chunk)])
 
 
 @torch.no_grad()
-def image_nll(gpt: GPT, codes: torch.Tensor, ids: torch.Tensor, cond: torch.Tensor | None, device,
+def image_nll(gen_or_gpt, codes: torch.Tensor, ids: torch.Tensor, cond: torch.Tensor | None, device,
               chunk: int = 128) -> float:
-    """Mean negative log-likelihood (nats per image token) of the codes given the captions (text -> image)."""
+    """Mean negative log-likelihood (nats per image token) of the codes given the captions (text -> image); for the
+    masked model, with every image position masked (its first decoding step)."""
+    g = gen_or_gpt if hasattr(gen_or_gpt, "codes") else ARGenerator(gen_or_gpt, {})
     total, n = 0.0, 0
     for s in range(0, len(codes), chunk):
-        tokens, targets = forward_stream(gpt.c, ids[s : s + chunk].to(device), codes[s : s + chunk].to(device))
         c = None if cond is None else cond[s : s + chunk].to(device)
-        logits, _ = gpt(tokens[:, :-1], cond=c)
-        mask = targets != -100
-        lp = logits.float().log_softmax(-1).gather(-1, targets.clamp_min(0)[..., None])[..., 0]
-        total, n = total - (lp * mask).sum().item(), n + int(mask.sum())
+        t, k = g.image_nll(codes[s : s + chunk].to(device), ids[s : s + chunk].to(device), c)
+        total, n = total + t, n + k
     return total / max(n, 1)
 
 
@@ -149,8 +159,11 @@ def greedy_captions(gpt: GPT, codes: torch.Tensor, device, chunk: int = 128) -> 
 
 @torch.no_grad()
 def measure(ds: Dataset, idx: torch.Tensor, models: dict, cfg: dict, device, int8: bool = False) -> tuple[dict, dict]:
-    """Every metric of one evaluation set; returns (metrics, what the grids reuse)."""
-    ec, vq, clip, gpt, judge = cfg["eval"], models["vq"], models["clip"], models["gpt"], models["judge"]
+    """Every metric of one evaluation set; returns (metrics, what the grids reuse). With several generators
+    (`models["gens"]`) the default regime's numbers are flat in the set and every regime's are under `by_mode`."""
+    ec, vq, clip, judge = cfg["eval"], models["vq"], models["clip"], models["judge"]
+    gens = models.get("gens") or {"autoregressive": ARGenerator(models["gpt"], ec)}
+    mode = models.get("default_mode") or default_mode(cfg, gens)
     m: dict = {"images": len(idx), "concepts": len(set(ds.image_concept[idx].tolist()))}
     vqm = vq_evaluate(vq, ds, idx, device)
     m.update(vq_psnr_db=vqm["psnr_db"], vq_perplexity=vqm["perplexity"], vq_codes_used=vqm["codes_used"])
@@ -164,13 +177,6 @@ def measure(ds: Dataset, idx: torch.Tensor, models: dict, cfg: dict, device, int
         m[f"clip_t2i_recall_at_{k}"], m[f"clip_i2t_recall_at_{k}"] = t2i[k], i2t[k]
     m["clip_candidates"] = len(idx)
 
-    # held-out likelihood of the image tokens given the canonical caption (the runtime's conditioning)
-    ni = idx[: ec.get("nll_samples", 1000)]
-    codes = vq.encode(ds.float_images(ni, device)).flatten(1).cpu()
-    nids = ds.cap_ids[ds.canonical[ni]]
-    ncond = embed(clip, ids=nids, device=device) if gpt.cond_proj is not None else None
-    m["image_nll_nats"], m["nll_images"] = image_nll(gpt, codes, nids, ncond, device), len(ni)
-
     # R-precision: one query per concept (its first image and that image's canonical caption), 1 of 32
     q = one_per_concept(ds, idx)[: ec.get("gen_samples", 1000)]
     ids, texts = ds.cap_ids[ds.canonical[q]], [ds.cap_text[int(i)] for i in ds.canonical[q]]
@@ -178,43 +184,71 @@ def measure(ds: Dataset, idx: torch.Tensor, models: dict, cfg: dict, device, int
     q_clip = embed(clip, ids=ids, device=device)
     j_txt, j_real = judge.embed_texts(texts, device), judge.embed_images(ds.images[q], device)
     m["real_r_precision"] = r_precision(j_real, j_txt, others)
-    cond = q_clip if gpt.cond_proj is not None else None  # the runtime conditions on the prompt's CLIP embedding
-    gen_imgs = generate_images(gpt, vq, ids, ec, cfg.get("seed", 0), device, cond=cond)
-    m["gen_r_precision"] = r_precision(judge.embed_images(gen_imgs, device), j_txt, others)
-    m["gen_over_real"] = m["gen_r_precision"] / m["real_r_precision"] if m["real_r_precision"] > 0 else None
     m["clip_real_r_precision"] = r_precision(embed(clip, images=ds.images[q], device=device), q_clip, others)
-    m["clip_gen_r_precision"] = r_precision(embed(clip, images=gen_imgs, device=device), q_clip, others)
-    if int8 and cfg.get("int8_weights"):  # same measure, same seed, the GPT's weights as an int8 bundle file has them
-        from .export import round_to_int8_
-
-        gpt8 = round_to_int8_(copy.deepcopy(gpt).cpu()).to(device).eval()
-        imgs8 = generate_images(gpt8, vq, ids, ec, cfg.get("seed", 0), device, cond=cond)
-        m["gen_r_precision_int8_weights"] = r_precision(judge.embed_images(imgs8, device), j_txt, others)
-        del gpt8
     m["r_precision_queries"], m["r_precision_candidates"] = len(q), others.shape[1] + 1
+    ni = idx[: ec.get("nll_samples", 1000)]
+    codes = vq.encode(ds.float_images(ni, device)).flatten(1).cpu()
+    nids = ds.cap_ids[ds.canonical[ni]]
+    ncond = embed(clip, ids=nids, device=device)
+    cq = q[: ec.get("caption_samples", 300)]
+    c_img_cond = embed(clip, images=ds.images[cq].float() / 255, device=device)  # captioning's common latent
 
-    m.update(captioning(ds, q[: ec.get("caption_samples", 300)], ids, others, texts, j_txt, j_real, models, device))
-    return m, {"q": q, "gen_imgs": gen_imgs}
+    by_mode, keep = {}, {"q": q}
+    for name, g in gens.items():
+        mm: dict = {}
+        mm["image_nll_nats"], mm["nll_images"] = image_nll(g, codes, nids, ncond if g.conditioned else None,
+                                                           device), len(ni)
+        cond = q_clip if g.conditioned else None  # the runtime conditions on the prompt's CLIP embedding
+        gen_imgs = generate_images(g, vq, ids, ec, cfg.get("seed", 0), device, cond=cond)
+        mm["gen_r_precision"] = r_precision(judge.embed_images(gen_imgs, device), j_txt, others)
+        mm["gen_over_real"] = mm["gen_r_precision"] / m["real_r_precision"] if m["real_r_precision"] > 0 else None
+        mm["clip_gen_r_precision"] = r_precision(embed(clip, images=gen_imgs, device=device), q_clip, others)
+        if int8 and cfg.get("int8_weights") and name == "autoregressive":  # same measure, same seed, int8 weights
+            from .export import round_to_int8_
+
+            gpt8 = round_to_int8_(copy.deepcopy(g.model).cpu()).to(device).eval()
+            imgs8 = generate_images(ARGenerator(gpt8, ec), vq, ids, ec, cfg.get("seed", 0), device, cond=cond)
+            mm["gen_r_precision_int8_weights"] = r_precision(judge.embed_images(imgs8, device), j_txt, others)
+            del gpt8
+        mm.update(captioning(ds, cq, ids, others, texts, j_txt, j_real, {**models, "gen": g}, device,
+                             cond_image=c_img_cond))
+        if isinstance(g, MaskedGenerator):
+            mm["masked_settings"] = g.settings()
+        by_mode[name] = mm
+        keep[f"gen_imgs:{name}"] = gen_imgs
+    m.update(by_mode[mode])
+    m["mode"] = mode
+    if len(by_mode) > 1:
+        m["by_mode"] = by_mode
+    keep["gen_imgs"] = keep[f"gen_imgs:{mode}"]
+    return m, keep
 
 
-def captioning(ds, cq, ids, others, texts, j_txt, j_real, models, device) -> dict:
-    """Generated captions scored by the judge (does the GPT's greedy caption pick out its image among 32?), with
-    the true caption's score as ceiling, and the GPT's own likelihood ranking of the true caption among 32."""
-    vq, gpt, judge = models["vq"], models["gpt"], models["judge"]
+def captioning(ds, cq, ids, others, texts, j_txt, j_real, models, device, cond_image=None) -> dict:
+    """Generated captions scored by the judge (does the greedy caption pick out its image among 32?), with the true
+    caption's score as ceiling, and the generator's own likelihood ranking of the true caption among 32.
+    `models["gen"]`: the generator (else the GPT); `cond_image`: the images' CLIP embeddings (the masked model
+    captions from them, as the runtime does)."""
+    vq, judge = models["vq"], models["judge"]
+    g = models.get("gen") or ARGenerator(models["gpt"], {})
     n = len(cq)
     c_others = others[:n]  # rivals: the images / captions of other queries
     c_codes = vq.encode(ds.float_images(cq, device)).flatten(1)
+    cimg = None if cond_image is None else cond_image.to(device)
     m: dict = {"caption_queries": n, "caption_candidates": c_others.shape[1] + 1}
     if ds.tokenizer_path is not None:
-        gen_text = tokenize.decode(greedy_captions(gpt, c_codes, device), ds.tokenizer_path)
+        gen_ids = torch.cat([g.captions(c_codes[s : s + 128], None if cimg is None else cimg[s : s + 128]).cpu()
+                             for s in range(0, n, 128)])
+        gen_text = tokenize.decode(gen_ids, ds.tokenizer_path)
         m["caption_accuracy"] = r_precision(judge.embed_texts(gen_text, device), j_real, c_others)
         m["caption_exact_match"] = sum(normalise(a) == normalise(b) for a, b in zip(gen_text, texts)) / max(n, 1)
-        m["caption_examples"] = [[t, g] for t, g in zip(texts[:8], gen_text[:8])]
+        m["caption_examples"] = [[t, g_] for t, g_ in zip(texts[:8], gen_text[:8])]
     m["real_t2i_r_precision"] = r_precision(j_txt[:n], j_real, c_others)
     scores = []
     for j in range(c_others.shape[1] + 1):
         cand = ids[:n] if j == 0 else ids[c_others[:, j - 1]]
-        scores.append(torch.cat([caption_logprob(gpt, c_codes[s : s + 128], cand[s : s + 128].to(device)).cpu()
+        scores.append(torch.cat([g.caption_logprob(c_codes[s : s + 128], cand[s : s + 128].to(device),
+                                                   None if cimg is None else cimg[s : s + 128]).cpu()
                                  for s in range(0, n, 128)]))
     scores = torch.stack(scores, 1)  # (Q, 1 + k); column 0 is the true caption
     m["caption_rank_accuracy"] = (scores[:, :1] > scores[:, 1:]).all(1).float().mean().item()
@@ -229,8 +263,14 @@ def run(cfg: dict, data: dict, out: Path, log=print, device=None, judge_path: Pa
     test numbers flat at the top (what the app shows), and the grids (validation captions) under `out`."""
     device = device or common.pick_device(cfg.get("device", "auto"))
     ds = Dataset(**data)
-    vq, clip, gpt = load_models(cfg, ds, device)
-    models = {"vq": vq, "clip": clip, "gpt": gpt, "judge": load_judge(judge_path, device)}
+    vq, clip = load_vqvae(cfg, device), load_clip(cfg, ds, device)
+    gens = load_generators(cfg, ds, device)
+    if not gens:
+        raise ValueError(f"{common.run_dir(cfg)} has neither gpt.pt nor maskgit.pt to evaluate")
+    mode = default_mode(cfg, gens)
+    gpt = gens["autoregressive"].model if "autoregressive" in gens else None
+    models = {"vq": vq, "clip": clip, "gpt": gpt, "gens": gens, "default_mode": mode,
+              "judge": load_judge(judge_path, device)}
     m: dict = {"scored_by": f"judge {Path(judge_path).name} (training/judge)", "split": split_info(ds)}
     keep, chosen = {}, eval_sets(ds, cfg["eval"], sets)
     check_judge_unseen(Path(judge_path), ds, chosen)
@@ -240,11 +280,14 @@ def run(cfg: dict, data: dict, out: Path, log=print, device=None, judge_path: Pa
         int8 = name in cfg["eval"].get("int8_sets", ["validation"])  # acceptance is a choice: validation
         m[name], keep[name] = measure(ds, idx, models, cfg, device, int8=int8)
         log(f"eval {name}: " + ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
-                                         for k, v in m[name].items() if k != "caption_examples"))
+                                         for k, v in m[name].items() if k not in ("caption_examples", "by_mode")))
+        for mode_name, mm in m[name].get("by_mode", {}).items():
+            log(f"eval {name} [{mode_name}]: " + ", ".join(f"{k} {v:.4g}" for k, v in mm.items()
+                                                           if isinstance(v, float)))
     head = cfg["eval"].get("headline_set") or ("test" if "test" in m else next(iter(keep)))
     m.update({k: v for k, v in m[head].items() if not isinstance(v, list)})
     m["headline_set"] = head
-    if grids:
+    if grids and gpt is not None:  # the grids draw with the GPT; masked_samples draws the masked model's
         out.mkdir(parents=True, exist_ok=True)
         v = keep.get("validation") or keep[head]
         held_grid(ds, v["q"][:12], v["gen_imgs"][:12], gpt, vq, clip, cfg["eval"], out / "heldout-samples.png", device)

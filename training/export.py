@@ -1,4 +1,4 @@
-"""ONNX export (opset 17, TorchScript exporter) of the five runtime graphs, fp16-weight variants, and the bundle.
+"""ONNX export (opset 17, TorchScript exporter) of the five runtime graphs (six with the masked transformer), fp16-weight variants, and the bundle.
 
 Graphs and their inputs/outputs are specified in docs/bundle-format.md; every graph has a dynamic batch axis.
 fp16 variants store each float initializer as float16 followed by a Cast to float32, so the runtime computes in
@@ -54,6 +54,30 @@ class GPTStep(nn.Module):
         cond, caches = (rest[0], rest[1:]) if self.gpt.cond_proj is not None else (None, rest)
         logits, out = self.gpt.step(tokens, pos, list(caches), cond)
         return (logits, *out)
+
+
+class MaskGITPass(nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, tokens, *cond):  # tokens (B, T) int64 [, cond (B, E)] -> image_logits, text_logits
+        return self.m(tokens, cond[0] if cond else None)
+
+
+def export_maskgit(m, out_dir: Path, batch: int = 2) -> Path:
+    """The masked transformer as one full-sequence pass (docs/bundle-format.md §9): static sequence length,
+    dynamic batch; inputs tokens [B, T] int64 and, when conditioned, cond [B, E]; outputs image_logits [B, G*G, K]
+    and text_logits [B, L, V_text]."""
+    m = m.cpu().eval()
+    c = m.c
+    tokens = torch.full((batch, c.block_size), c.mask_id, dtype=torch.long)
+    tokens[:, 0] = c.bot
+    cond = [torch.zeros(batch, c.cond_dim)] if c.cond_dim else []
+    names = ["tokens", *(["cond"] if c.cond_dim else [])]
+    B = {0: "B"}
+    return _export(MaskGITPass(m), (tokens, *cond), out_dir / "maskgit.onnx", names, ["image_logits", "text_logits"],
+                   {n: B for n in [*names, "image_logits", "text_logits"]})
 
 
 def step_io_names(n_layer: int, cond: bool = False) -> tuple[list[str], list[str]]:
@@ -214,7 +238,13 @@ def export_bundle(cfg: dict, data: dict, out: Path, log=print) -> dict:
     vq, clip, gpt = load_models(cfg, ds, torch.device("cpu"))
     fp32_dir = common.run_dir(cfg) / "onnx"
     graphs = export_graphs(vq, clip, gpt, fp32_dir)
-    assert set(graphs) <= set(card.RUNTIME_ROLES), f"graph roles {sorted(graphs)} vs runtime roles {card.RUNTIME_ROLES}"
+    maskgit = None
+    if "maskgit" in cfg and (common.run_dir(cfg) / "maskgit.pt").exists():
+        from .train_maskgit import load_maskgit
+
+        maskgit = load_maskgit(cfg, ds, torch.device("cpu"))
+        graphs["maskgit"] = export_maskgit(maskgit, fp32_dir)
+    assert set(graphs) <= set(card.GRAPH_ROLES), f"graph roles {sorted(graphs)} vs runtime roles {card.GRAPH_ROLES}"
     out.mkdir(parents=True, exist_ok=True)
     files = []
     for role, path in graphs.items():
@@ -229,7 +259,7 @@ def export_bundle(cfg: dict, data: dict, out: Path, log=print) -> dict:
     if tok:
         shutil.copy(tok, out / "tokenizer.json")
         files.append({"name": "tokenizer.json", "role": "tokenizer"})
-    c = card.write_card(cfg, ds, vq, clip, gpt, files, out, log)
+    c = card.write_card(cfg, ds, vq, clip, gpt, files, out, log, maskgit=maskgit)
     log(f"export: bundle in {out}: " + ", ".join(f"{f['name']} {f['bytes'] / 1e6:.2f} MB" for f in c["files"]))
     limit = cfg.get("bundle_max_mb")
     if limit and c["bundle_bytes"] > limit * 1e6:

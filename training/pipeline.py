@@ -1,4 +1,4 @@
-"""The whole trainer in one command: data cache -> VQ-VAE -> CLIP -> GPT -> judge -> evaluation -> ONNX export + card.
+"""The whole trainer in one command: data cache -> VQ-VAE -> CLIP -> GPT -> masked transformer -> judge -> evaluation -> ONNX export + card.
 
     python3 -m training.pipeline --config cpu-default --out models/default [--resume]
             [--minutes vqvae=20,clip=15,gpt=45] [--stages vqvae,clip,gpt,judge,eval,export]
@@ -30,8 +30,8 @@ from .data import CACHE, DataConfig, build_caption_cache, build_image_cache
 
 SEED = common.ROOT / "apps" / "api" / "seed" / ".cache"
 JUDGE = common.TRAINING / "judge" / "judge.pt"
-STAGES = ["vqvae", "clip", "gpt", "judge", "eval", "export"]
-TRAIN_STAGES = ("vqvae", "clip", "gpt", "judge")
+STAGES = ["vqvae", "clip", "gpt", "maskgit", "judge", "eval", "export"]
+TRAIN_STAGES = ("vqvae", "clip", "gpt", "maskgit", "judge")
 
 
 def data_config(cfg: dict, export: str, images: str | None, base_url: str | None) -> DataConfig:
@@ -108,13 +108,16 @@ def run(cfg: dict, dc: DataConfig | None, stages: list[str], minutes: dict, resu
         data = dict(prebuilt) if prebuilt else {"images": build_image_cache(dc, cache_dir, log=log)}
     for stage in stages:
         t0 = time.time()
-        if stage in ("clip", "gpt", "judge", "eval", "export") and "captions" not in data:
+        if stage in ("clip", "gpt", "maskgit", "judge", "eval", "export") and "captions" not in data:
             if common.is_main():
                 data["captions"] = build_caption_cache(dc, cache_dir, tokenizer, log=log)
             common.barrier()
             if not common.is_main():
                 data["captions"] = build_caption_cache(dc, cache_dir, tokenizer, log=log)
-        if stage in ("vqvae", "clip", "gpt"):
+        if stage == "maskgit" and "maskgit" not in cfg:
+            log("pipeline: no maskgit section in the config; the bundle has no masked-token generator")
+            continue
+        if stage in ("vqvae", "clip", "gpt", "maskgit"):
             mod = importlib.import_module(f".train_{stage}", __package__)
             extra = {"init_from": gpt_init} if stage == "gpt" and gpt_init else {}
             mod.train(cfg, data, minutes.get(stage), resume, log, **extra)

@@ -23,6 +23,7 @@ export {
   EXTRA_ROLES,
   isBundleRole,
   isPrecision,
+  OPTIONAL_ROLES,
   PRECISIONS,
   ROLE_KINDS,
   RUNTIME_ROLES,

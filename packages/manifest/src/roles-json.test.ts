@@ -4,7 +4,7 @@
 import { format } from "prettier";
 import { expect, test } from "vitest";
 import { MANIFEST_FORMAT } from "./format";
-import { BUNDLE_ROLES, EXTRA_ROLES, PRECISIONS, ROLE_KINDS, RUNTIME_ROLES } from "./roles";
+import { BUNDLE_ROLES, EXTRA_ROLES, OPTIONAL_ROLES, PRECISIONS, ROLE_KINDS, RUNTIME_ROLES } from "./roles";
 
 /** The JSON document, formatted as the repository's prettier formats JSON. */
 async function rolesJson(): Promise<string> {
@@ -16,6 +16,7 @@ async function rolesJson(): Promise<string> {
     roles: BUNDLE_ROLES,
     kinds: ROLE_KINDS,
     runtime_roles: RUNTIME_ROLES,
+    optional_roles: OPTIONAL_ROLES,
     extra_roles: EXTRA_ROLES,
     precisions: PRECISIONS,
   };

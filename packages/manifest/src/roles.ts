@@ -8,11 +8,13 @@
 /**
  * What a role is for:
  * - `runtime`: the on-device runtime loads a file of this role, so a bundle needs one;
+ * - `optional`: the runtime loads a file of this role when the bundle has one (the masked-token generator,
+ *   docs/bundle-format.md §9); a bundle without one still runs, with fewer modes;
  * - `reserved`: accepted in manifests, not loaded yet (a graph planned for the runtime);
  * - `extra`: documentation or data the runtime never loads (samples, README, …); a bundle folder may lack it,
  *   and the publish script then leaves it out.
  */
-export type RoleKind = "runtime" | "reserved" | "extra";
+export type RoleKind = "runtime" | "optional" | "reserved" | "extra";
 
 /**
  * Every role, in the order the runtime loads them (card first), with its kind. fp32 / fp16 / int8 twins of a
@@ -27,6 +29,7 @@ export const ROLE_KINDS = {
   "gpt-prefill": "reserved",
   "clip-text": "runtime",
   "clip-image": "runtime",
+  maskgit: "optional",
   samples: "extra",
   "samples-heldout": "extra",
   readme: "extra",
@@ -51,6 +54,8 @@ function rolesOfKind(kind: RoleKind): readonly BundleRole[] {
 export const BUNDLE_ROLES: readonly BundleRole[] = Object.keys(ROLE_KINDS) as BundleRole[];
 /** The roles the runtime loads, card first. */
 export const RUNTIME_ROLES: readonly BundleRole[] = rolesOfKind("runtime");
+/** The roles the runtime loads when a bundle has them (a bundle may lack them and still run). */
+export const OPTIONAL_ROLES: readonly BundleRole[] = rolesOfKind("optional");
 /** The roles the runtime never loads; a bundle folder may lack their files. */
 export const EXTRA_ROLES: readonly BundleRole[] = rolesOfKind("extra");
 
