@@ -287,11 +287,12 @@ def run(cfg: dict, data: dict, out: Path, log=print, device=None, judge_path: Pa
     head = cfg["eval"].get("headline_set") or ("test" if "test" in m else next(iter(keep)))
     m.update({k: v for k, v in m[head].items() if not isinstance(v, list)})
     m["headline_set"] = head
-    if grids and gpt is not None:  # the grids draw with the GPT; masked_samples draws the masked model's
+    if grids:  # drawn by the default regime, as the app generates by default
         out.mkdir(parents=True, exist_ok=True)
         v = keep.get("validation") or keep[head]
-        held_grid(ds, v["q"][:12], v["gen_imgs"][:12], gpt, vq, clip, cfg["eval"], out / "heldout-samples.png", device)
-        showcase_grid(ds, gpt, vq, clip, cfg["eval"], out / "samples.png", device)
+        g = gens[mode]
+        held_grid(ds, v["q"][:12], v["gen_imgs"][:12], g, vq, clip, cfg["eval"], out / "heldout-samples.png", device)
+        showcase_grid(ds, g, vq, clip, cfg["eval"], out / "samples.png", device)
     (common.run_dir(cfg) / "metrics.json").write_text(json.dumps(m, indent=2))
     return m
 

@@ -11,16 +11,25 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .data import Dataset
 from .models.clip import CLIP
-from .models.gpt import GPT, generate_codes
 
-# Prompts a person should recognise (faces, hearts, fruit, flags, animals); used only for the picture.
-SHOWCASE = ["grinning face", "red heart", "red apple", "banana", "flag france", "dog face", "cat face",
-            "pizza", "sun", "rocket", "smiling face with sunglasses", "tree"]
+# Prompts a person should recognise (fruit, food, faces, animals, things, symbols, a flag); used only for the
+# picture (issue 15 names these sixteen). Most are training concepts: the grid shows what the app draws for
+# everyday prompts, the held-out grid and the metrics show generalisation.
+SHOWCASE = ["red apple", "banana", "pizza", "dog face", "cat face", "airplane", "car", "house", "tree", "sun", "star",
+            "red heart", "smiling face with sunglasses", "rocket", "flag of france", "birthday cake"]
 
 
-def prompt_cond(gpt: GPT, clip: CLIP, ids: torch.Tensor) -> torch.Tensor | None:
-    """The prompts' CLIP text embeddings when the GPT is conditioned on them, else None."""
-    return clip.text(ids) if gpt.cond_proj is not None else None
+def _generator(model, ec: dict):
+    """A generators.ARGenerator / MaskedGenerator as is; a bare GPT wrapped with the eval settings."""
+    from .generators import ARGenerator
+
+    return model if hasattr(model, "codes") else ARGenerator(model, ec)
+
+
+def prompt_cond(gpt, clip: CLIP, ids: torch.Tensor) -> torch.Tensor | None:
+    """The prompts' CLIP text embeddings when the model (a GPT or a generator) is conditioned on them, else None."""
+    conditioned = gpt.conditioned if hasattr(gpt, "conditioned") else gpt.cond_proj is not None
+    return clip.text(ids) if conditioned else None
 
 
 # ------------------------------------------------------------------------------------------------ grids
@@ -44,21 +53,21 @@ def draw_grid(rows: list[tuple[str, list[torch.Tensor]]], path: Path, label_w: i
 
 
 @torch.no_grad()
-def showcase_grid(ds: Dataset, gpt: GPT, vq, clip: CLIP, ec: dict, path: Path, device, n: int = 16,
-                  show: int = 6) -> None:
+def showcase_grid(ds: Dataset, gpt, vq, clip: CLIP, ec: dict, path: Path, device, n: int = 8,
+                  show: int = 8, prompts: list[str] | None = None) -> None:
     """Common prompts as the app generates them: `n` candidates each, reranked by CLIP, the best `show` drawn (best
-    first); tokenized with the run's tokenizer."""
+    first); tokenized with the run's tokenizer. `gpt`: a GPT or a generator (generators.py)."""
     from . import tokenize
 
     tok = ds.tokenizer_path
     if tok is None or not tokenize.cli_available():  # test fallback tokenizer or no node: held-out captions
         prompts, ids = [ds.cap_text[int(ds.canonical[i])] for i in ds.heldout_idx[:4]], ds.cap_ids[ds.canonical[ds.heldout_idx[:4]]]
     else:
-        prompts = SHOWCASE
+        prompts = prompts or SHOWCASE
         ids = torch.from_numpy(tokenize.encode(prompts, Path(tok), ds.caption_len).astype(np.int64))
     g = torch.Generator().manual_seed(1)
     rep = ids.repeat_interleave(n, 0).to(device)
-    codes = generate_codes(gpt, rep, ec["cfg_scale"], ec["top_k"], ec["temperature"], g, prompt_cond(gpt, clip, rep))
+    codes = _generator(gpt, ec).codes(rep, g, prompt_cond(gpt, clip, rep))
     imgs = vq.decode(codes.view(-1, vq.c.grid, vq.c.grid)).cpu()
     score = (clip.image(imgs.to(device)) * clip.text(rep)).sum(1).cpu().view(len(prompts), n)
     rows = []
@@ -73,7 +82,7 @@ def held_grid(ds: Dataset, q, gen_imgs, gpt, vq, clip, ec, path: Path, device, n
     """Validation captions: the image generated for the R-precision (rerank off), 3 more samples, then the real one."""
     g = torch.Generator().manual_seed(2)
     ids = ds.cap_ids[ds.canonical[q]].to(device).repeat_interleave(n - 1, 0)
-    more = generate_codes(gpt, ids, ec["cfg_scale"], ec["top_k"], ec["temperature"], g, prompt_cond(gpt, clip, ids))
+    more = _generator(gpt, ec).codes(ids, g, prompt_cond(gpt, clip, ids))
     more = vq.decode(more.view(-1, vq.c.grid, vq.c.grid)).cpu()
     rows = []
     for r, i in enumerate(q.tolist()):

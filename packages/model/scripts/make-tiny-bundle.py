@@ -62,6 +62,7 @@ def main() -> None:
         cfg = common.load_config("tiny")
         if a.format2:
             cfg["gpt"].pop("cond", None)
+            cfg.pop("maskgit", None)  # the format-2 fixture keeps the plain autoregressive bundle
         cfg["run_dir"] = str(tmp_path / "run")
         dc = pipeline.data_config(cfg, str(export), str(images), None)
         staging = tmp_path / "bundle"
