@@ -2,6 +2,10 @@
 
     python3 -m training.checkpoints save --config cpu-default --dest training/checkpoints/default
     python3 -m training.checkpoints load --config cpu-default --src training/checkpoints/default
+    python3 -m training.checkpoints save --config masked-2026-12 --dest … --stages clip,gpt,maskgit --half
+
+`--stages` leaves out stages kept elsewhere (a VQ-VAE shared with another bundle); `--half` stores the weights in
+float16 (half the bytes; a resumed run casts them back to float32 and continues at fp16-rounded weights).
 
 `load` copies them into `training/runs/<config>/` so `python3 -m training.pipeline --resume …` continues from them;
 the optimizer restarts with a short warm-up (see common.StageState.lr).
@@ -16,19 +20,21 @@ from pathlib import Path
 
 from . import common
 
-STAGES = ("vqvae", "clip", "gpt")
-SIDE_FILES = ("metrics.json", "timings.json", "notes.json", "gpt-init.json")
+STAGES = ("vqvae", "clip", "gpt", "maskgit")
+SIDE_FILES = ("metrics.json", "timings.json", "notes.json", "gpt-init.json", "masked-tuning.json")
 
 
-def save(cfg: dict, dest: Path) -> list[Path]:
+def save(cfg: dict, dest: Path, stages=STAGES, half: bool = False) -> list[Path]:
     run = common.run_dir(cfg)
     dest.mkdir(parents=True, exist_ok=True)
     written = []
-    for stage in STAGES:
+    for stage in stages:
         src = run / f"{stage}.pt"
         if src.exists():
             ck = common.load_checkpoint(src)
             ck["optimizer"] = None
+            if half:
+                ck["model"] = {k: v.half() if v.is_floating_point() else v for k, v in ck["model"].items()}
             common.save_checkpoint(dest / src.name, **ck)
             written.append(dest / src.name)
     for name in SIDE_FILES:
@@ -56,9 +62,14 @@ def main():
     ap.add_argument("action", choices=["save", "load"])
     ap.add_argument("--config", default="cpu-default")
     ap.add_argument("--dest", "--src", dest="path", default=str(common.TRAINING / "checkpoints" / "default"))
+    ap.add_argument("--stages", default=",".join(STAGES), help="save: which stages (default all)")
+    ap.add_argument("--half", action="store_true", help="save: float16 weights")
     a = ap.parse_args()
     cfg = common.load_config(a.config)
-    paths = (save if a.action == "save" else load)(cfg, Path(a.path))
+    if a.action == "save":
+        paths = save(cfg, Path(a.path), tuple(s for s in a.stages.split(",") if s), a.half)
+    else:
+        paths = load(cfg, Path(a.path))
     for p in paths:
         print(f"{p} {p.stat().st_size / 1e6:.1f} MB")
 

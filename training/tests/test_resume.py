@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from training import common, train_clip, train_gpt, train_vqvae
+from training import common, train_clip, train_gpt, train_maskgit, train_vqvae
 from training.tests.conftest import quiet
 
 
@@ -11,10 +11,10 @@ def _params(path):
     return common.load_checkpoint(path)["model"]
 
 
-@pytest.mark.parametrize("stage", ["vqvae", "clip", "gpt"])
+@pytest.mark.parametrize("stage", ["vqvae", "clip", "gpt", "maskgit"])
 def test_resume_gives_the_same_state_as_an_uninterrupted_run(stage, tiny_data, tiny_cfg, tmp_path):
-    mods = {"vqvae": train_vqvae, "clip": train_clip, "gpt": train_gpt}
-    if stage == "gpt":  # the GPT trains on codes of a trained VQ-VAE, conditioned on the CLIP's embeddings
+    mods = {"vqvae": train_vqvae, "clip": train_clip, "gpt": train_gpt, "maskgit": train_maskgit}
+    if stage in ("gpt", "maskgit"):  # the priors train on codes of a trained VQ-VAE, conditioned on the CLIP's embeddings
         train_vqvae.train(tiny_cfg, tiny_data, log=quiet)
         train_clip.train(tiny_cfg, tiny_data, log=quiet)
     tiny_cfg[stage]["max_steps"] = 12
@@ -43,6 +43,26 @@ def test_a_slim_checkpoint_resumes_without_optimizer_state(tiny_data, tiny_cfg, 
     checkpoints.load(tiny_cfg, tmp_path / "slim")
     resumed = train_clip.train(tiny_cfg, tiny_data, resume=True, log=quiet)
     assert common.load_checkpoint(resumed)["step"] == 12
+
+
+def test_a_half_precision_slim_checkpoint_halves_the_bytes_and_resumes(tiny_data, tiny_cfg, tmp_path):
+    from training import checkpoints
+
+    train_vqvae.train(tiny_cfg, tiny_data, log=quiet)
+    train_clip.train(tiny_cfg, tiny_data, log=quiet)
+    tiny_cfg["maskgit"]["max_steps"] = 12
+    train_maskgit.train(tiny_cfg, tiny_data, log=quiet, interrupt_after=6)
+    full = checkpoints.save(tiny_cfg, tmp_path / "full", stages=("maskgit",))
+    half = checkpoints.save(tiny_cfg, tmp_path / "half", stages=("maskgit",), half=True)
+    assert [p.name for p in half] == ["maskgit.pt"]
+    weights = common.load_checkpoint(half[0])["model"]
+    assert all(v.dtype == torch.float16 for v in weights.values() if v.is_floating_point())
+    assert half[0].stat().st_size < 0.7 * full[0].stat().st_size
+    (common.run_dir(tiny_cfg) / "maskgit.pt").unlink()
+    checkpoints.load(tiny_cfg, tmp_path / "half")
+    resumed = train_maskgit.train(tiny_cfg, tiny_data, resume=True, log=quiet)
+    ck = common.load_checkpoint(resumed)
+    assert ck["step"] == 12 and all(v.dtype == torch.float32 for v in ck["model"].values() if v.is_floating_point())
 
 
 def test_conditioned_batches_zero_the_condition_where_the_caption_is_dropped_or_the_stream_is_reversed(tiny_data,
