@@ -79,7 +79,7 @@ afterAll(async () => {
 });
 
 describe("/explore", () => {
-  it("draws every approved image, and searches by words, by “more like this” and by a dropped picture", async () => {
+  it("draws every approved image, searches by words, by “more like this” and by a dropped picture, and captions it", async () => {
     const { page, errors } = await browser.newPage();
     const longTasks: number[] = [];
     await page.exposeFunction("reportLongTask", (ms: number) => longTasks.push(ms));
@@ -127,6 +127,14 @@ describe("/explore", () => {
     }, bytes);
     await page.getByTestId("explore-drop").dispatchEvent("drop", { dataTransfer: transfer });
     expect((await resultConcepts(page, "dropped-car.png")).slice(0, 2)).toContain("emoji:1f697");
+
+    // "Caption this picture": the device model's caption of the dropped picture, through the model client.
+    const picked = page.getByRole("region", { name: "Your picture" });
+    expect(await picked.getByRole("img").getAttribute("alt")).toBe("Your picture: dropped-car.png");
+    await picked.getByRole("button", { name: "Caption this picture" }).click();
+    await expect
+      .poll(() => page.getByTestId("picked-caption").textContent(), { timeout: 60_000 })
+      .toMatch(/The model (reads it as “.+”|finds no words for it)\./);
 
     expect(errors).toEqual([]);
     // Reported, not asserted (no timing assertions in tests): every model call goes through the worker client.

@@ -28,11 +28,11 @@ async function startGeneration(page: Page, request: { caption: string; count: nu
 }
 
 /** Waits until the page stops working and returns its phase (`done`, `cancelled` or `error`). */
-async function settledPhase(page: Page): Promise<string> {
+async function settledPhase(page: Page, timeout = 90_000): Promise<string> {
   const status = page.locator(
     '[data-testid="status"]:is([data-phase="done"], [data-phase="cancelled"], [data-phase="error"])',
   );
-  await status.waitFor({ timeout: 90_000 });
+  await status.waitFor({ timeout });
   const phase = (await status.getAttribute("data-phase")) ?? "";
   if (phase === "error") throw new Error(`the page failed: ${await page.getByTestId("error").textContent()}`);
   return phase;
@@ -124,7 +124,7 @@ describe("generate page", () => {
     wasmTokens = await tokensByIndex(page);
     expect(Object.keys(wasmTokens).sort()).toEqual(["0", "1", "2", "3"]);
     for (const tokens of Object.values(wasmTokens)) expect(tokens.split(",")).toHaveLength(64);
-    expect(fileRequests.length).toBe(7); // card, tokenizer and five graphs, once each
+    expect(fileRequests.length).toBe(8); // card, tokenizer and six graphs (maskgit included), once each
     await screenshot(page, "generate-wasm.png");
     expect(errors).toEqual([]);
   });
@@ -136,6 +136,36 @@ describe("generate page", () => {
     expect(fileRequests).toEqual([]);
     expect(await page.getByTestId("download").count()).toBe(0);
     expect(await tokensByIndex(page)).toEqual(wasmTokens);
+    expect(errors).toEqual([]);
+  });
+
+  it("offers the model's two decoding modes, changed by keyboard, remembered, and used to draw", async () => {
+    const { page, errors } = await openGenerate(wasm, web, api);
+    const decoding = page.getByRole("group", { name: "Decoding" });
+    await decoding.waitFor({ timeout: 60_000 }); // once the cached model has loaded
+    const autoregressive = decoding.getByLabel("autoregressive, 64 steps");
+    const masked = decoding.getByLabel("masked, 4 steps");
+    expect(await autoregressive.isChecked()).toBe(true); // the card's default_mode
+    await autoregressive.focus();
+    await page.keyboard.press("ArrowDown");
+    expect(await masked.isChecked()).toBe(true);
+    expect(await page.evaluate(() => localStorage.getItem("commonspace.mode"))).toBe("masked");
+
+    await startGeneration(page, REQUEST);
+    expect(await settledPhase(page)).toBe("done");
+    const status = page.getByTestId("status");
+    expect(await status.getAttribute("data-mode")).toBe("masked");
+    expect(await status.textContent()).toContain("masked decoding, 4 steps");
+    expect(Number(await status.getAttribute("data-partials"))).toBeGreaterThanOrEqual(1);
+    expect(await canvasesPainted(page)).toEqual(Array(REQUEST.count).fill(true));
+    await page.getByTestId("caption-this").click();
+    await page.getByTestId("caption-of-best").waitFor({ timeout: 60_000 });
+
+    await page.reload();
+    await page.getByRole("group", { name: "Decoding" }).waitFor({ timeout: 60_000 });
+    expect(await page.getByLabel("masked, 4 steps").isChecked()).toBe(true);
+    await page.evaluate(() => localStorage.removeItem("commonspace.mode"));
+    await screenshot(page, "generate-masked.png");
     expect(errors).toEqual([]);
   });
 
@@ -219,10 +249,12 @@ describe("generate page", () => {
       await gpu?.close();
     });
 
-    it("draws the same tokens as wasm for the same seed", async () => {
+    // SwiftShader runs WebGPU on the CPU: 45 s on an idle 2-core machine, twice that on a loaded CI one, so
+    // this test waits longer than the others (it checks correctness, never speed).
+    it("draws the same tokens as wasm for the same seed", { timeout: 360_000 }, async () => {
       const { page, errors } = await openGenerate(gpu, web, api);
       await startGeneration(page, REQUEST);
-      expect(await settledPhase(page)).toBe("done");
+      expect(await settledPhase(page, 300_000)).toBe("done");
       const badge = page.getByTestId("backend");
       const reason = await page.getByTestId("backend-reason").textContent();
       await screenshot(page, "generate-webgpu.png");

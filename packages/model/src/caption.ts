@@ -4,13 +4,18 @@
 // slots) and <|eot|> may be chosen.
 import { SPECIAL_TOKEN_SLOTS } from "@commonspace/tokenizer";
 import type { ModelCard } from "./bundle/card";
+import type { GenerationMode } from "./bundle/card-maskgit";
 import { CancelledError, ModelOptionError } from "./errors";
 import { KvStream, type StepSession } from "./kv-stream";
 import { createRng } from "./rng";
 import { sampleLogits, type SamplingOptions } from "./sampling";
 
-/** Options of `model.caption`. */
+/** Options of `model.caption`. Sampling options apply to the autoregressive mode; masked captioning is greedy. */
 export interface CaptionOptions extends SamplingOptions {
+  /** `"autoregressive"` (the GPT's reverse stream) or `"masked"`; default `model.defaultMode`. */
+  mode?: GenerationMode;
+  /** Masked mode: decoding steps (default `card.maskgit.sampling.caption_steps`). */
+  steps?: number;
   /** Text ids at or above this are never chosen (default `card.gpt.text_vocab`; the model passes its tokenizer's size). */
   textIdLimit?: number;
   /** Seed when sampling (temperature > 0); default 0. */

@@ -30,6 +30,7 @@ export {
   IntegrityError,
   ModelError,
   ModelOptionError,
+  ModeUnavailableError,
   NoPreviousVersionError,
   QuotaError,
   SignatureError,
@@ -40,6 +41,8 @@ export type { ModelCard } from "./bundle/card";
 export type { CachedVersion, SignedBy, UpdateCheck, UpdateMode, UpdateStatus } from "./bundle/model-store";
 export type { Candidate, GenerateOptions, GenerateProgress, Generation } from "./generate";
 export type { CaptionOptions } from "./caption";
+export { GENERATION_MODES } from "./bundle/card-maskgit";
+export type { GenerationMode, MaskgitCard, MaskgitSampling } from "./bundle/card-maskgit";
 export type { Ranked } from "./rank";
 export type { Neighbour } from "./embedding-index";
 export { createImage, imageGrid, scaleImage } from "./image";

@@ -122,3 +122,17 @@ export class ModelOptionError extends ModelError {
     super(`Option ${option} is ${describeValue(found)}, expected ${expected}.`);
   }
 }
+
+/** A decoding mode the loaded bundle does not have (e.g. "masked" on a bundle exported without `maskgit`). */
+export class ModeUnavailableError extends ModelError {
+  override readonly name = "ModeUnavailableError";
+  constructor(
+    readonly mode: unknown,
+    readonly available: readonly string[],
+  ) {
+    super(
+      `Decoding mode ${describeValue(mode)} is not available in this model; it has ${available.join(", ")}. ` +
+        'Leave mode unset for the model\'s default, or load a bundle exported with a "maskgit" graph for "masked".',
+    );
+  }
+}

@@ -7,6 +7,7 @@
 // it is computed once, fed to the caption row at position 0 (the empty-caption row gets zeros), and reused
 // for reranking.
 import type { ModelCard } from "./bundle/card";
+import type { GenerationMode } from "./bundle/card-maskgit";
 import { CancelledError, ModelOptionError } from "./errors";
 import { tensorDataToImage, type RgbaImage } from "./image";
 import { KvStream, type StepSession } from "./kv-stream";
@@ -15,13 +16,23 @@ import { guideLogits, sampleLogits } from "./sampling";
 
 /** Options of `model.generate`. */
 export interface GenerateOptions {
+  /**
+   * `"autoregressive"`: the GPT, one code per step; `"masked"`: the masked transformer, every code in a few
+   * parallel steps (bundles with a `maskgit` graph). Default `model.defaultMode`.
+   */
+  mode?: GenerationMode;
+  /** Masked mode: decoding steps (default `card.maskgit.sampling.steps`). The autoregressive mode ignores it. */
+  steps?: number;
   /** Candidates to generate (default 4, at most 64). */
   count?: number;
-  /** Classifier-free guidance scale (default the card's `cfg_scale`); 1 turns guidance off (B = count). */
+  /**
+   * Classifier-free guidance scale (default the card's `cfg_scale`, of `card.maskgit.sampling` in masked mode);
+   * 1 turns guidance off (B = count).
+   */
   guidance?: number;
   /** Top-k over image codes (default the card's `top_k`; 0 keeps all). */
   topK?: number;
-  /** Top-p (nucleus) over image codes (default 1: off). */
+  /** Top-p (nucleus) over image codes (default 1: off). Autoregressive mode only. */
   topP?: number;
   /** Sampling temperature (default the card's; 0 is greedy). */
   temperature?: number;
@@ -33,22 +44,28 @@ export interface GenerateOptions {
   signal?: AbortSignal;
   /** Progress after every step; carries partial images when a preview was decoded. */
   onProgress?: (progress: GenerateProgress) => void;
-  /** Decode a preview every this many image tokens (default: one code row, `card.vq.grid`; 0: never). */
+  /**
+   * Decode a preview every this many image tokens (default: one code row, `card.vq.grid`; 0: never). Masked
+   * mode previews the whole image after every step unless this is 0.
+   */
   previewEvery?: number;
-  /** …but at most one preview per this many milliseconds (default 100). */
+  /** …but at most one preview per this many milliseconds (default 100; autoregressive mode only). */
   previewIntervalMs?: number;
 }
 
 /** Where a generation is. */
 export interface GenerateProgress {
   readonly phase: "prefix" | "image" | "decode" | "rank";
-  /** Step-graph calls made so far, and how many the generation makes in all. */
+  /** Graph calls made so far (step graph, or masked passes), and how many the generation makes in all. */
   readonly step: number;
   readonly totalSteps: number;
-  /** Image codes sampled per candidate so far, of `totalTokens` (G²). */
+  /** Image codes sampled (masked mode: decided) per candidate so far, of `totalTokens` (G²). */
   readonly tokens: number;
   readonly totalTokens: number;
-  /** Partial images (candidate order), rows not yet sampled transparent; only on preview steps. */
+  /**
+   * Partial images (candidate order); only on preview steps. Autoregressive: rows not yet sampled transparent;
+   * masked: every position filled with the current estimate.
+   */
   readonly partial?: readonly RgbaImage[];
 }
 
@@ -70,8 +87,10 @@ export interface Generation {
   readonly seed: number;
   /** Best first when reranked, else in generation order. */
   readonly candidates: readonly Candidate[];
-  /** Step-graph calls made. */
+  /** Graph calls made (step graph, or masked passes). */
   readonly steps: number;
+  /** How the images were decoded. */
+  readonly mode: GenerationMode;
 }
 
 /** What generation needs from a model (sessions are injected so benchmarks can pass native ones). */
@@ -86,7 +105,7 @@ export interface GenerationEngine {
   score(images: Float32Array, count: number, text: Float32Array): Promise<Float32Array>;
 }
 
-interface Settings {
+export interface GenerateSettings {
   count: number;
   guidance: number;
   guided: boolean;
@@ -100,7 +119,7 @@ interface Settings {
 }
 
 /** Resolves defaults from the card and checks every option. @throws ModelOptionError. */
-export function generateSettings(card: ModelCard, options: GenerateOptions): Settings {
+export function generateSettings(card: ModelCard, options: GenerateOptions): GenerateSettings {
   const count = options.count ?? 4;
   const guidance = options.guidance ?? card.sampling.cfgScale;
   const topK = options.topK ?? card.sampling.topK;
@@ -163,7 +182,7 @@ class GenerationRun {
 
   constructor(
     private readonly engine: GenerationEngine,
-    private readonly s: Settings,
+    private readonly s: GenerateSettings,
     private readonly options: GenerateOptions,
   ) {
     const { card } = engine;
@@ -233,21 +252,14 @@ class GenerationRun {
   async finish(caption: string, clipText: Float32Array | undefined): Promise<Generation> {
     const { count, rerank, seed } = this.s;
     this.checkCancel();
-    this.report("decode", this.G2);
-    const pixels = await this.engine.decode(this.codes, count);
-    let scores: Float32Array | undefined;
-    if (rerank) {
-      this.report("rank", this.G2);
-      scores = await this.engine.score(pixels, count, clipText as Float32Array);
-    }
-    const candidates: Candidate[] = Array.from({ length: count }, (_, index) => ({
-      index,
-      image: tensorDataToImage(pixels, this.engine.card.vq.res, index),
-      codes: this.codes.slice(index * this.G2, (index + 1) * this.G2),
-      score: scores?.[index],
-    }));
-    if (scores) candidates.sort((a, b) => (b.score as number) - (a.score as number) || a.index - b.index);
-    return { caption, seed, candidates, steps: this.stream.steps };
+    const candidates = await collectCandidates(
+      this.engine,
+      this.codes,
+      count,
+      rerank ? clipText : undefined,
+      (p) => this.report(p, this.G2),
+    );
+    return { caption, seed, candidates, steps: this.stream.steps, mode: "autoregressive" };
   }
 
   dispose(): void {
@@ -282,10 +294,39 @@ class GenerationRun {
   }
 }
 
+/**
+ * Decodes `count` candidates' codes `[count × G²]` and, given the caption's CLIP embedding, scores and sorts them
+ * (best first, ties in generation order). `onPhase` hears "decode", then "rank" when scoring.
+ */
+export async function collectCandidates(
+  engine: Pick<GenerationEngine, "card" | "decode" | "score">,
+  codes: Int32Array,
+  count: number,
+  rankBy: Float32Array | undefined,
+  onPhase: (phase: "decode" | "rank") => void,
+): Promise<Candidate[]> {
+  const G2 = engine.card.vq.grid ** 2;
+  onPhase("decode");
+  const pixels = await engine.decode(codes, count);
+  let scores: Float32Array | undefined;
+  if (rankBy) {
+    onPhase("rank");
+    scores = await engine.score(pixels, count, rankBy);
+  }
+  const candidates: Candidate[] = Array.from({ length: count }, (_, index) => ({
+    index,
+    image: tensorDataToImage(pixels, engine.card.vq.res, index),
+    codes: codes.slice(index * G2, (index + 1) * G2),
+    score: scores?.[index],
+  }));
+  if (scores) candidates.sort((a, b) => (b.score as number) - (a.score as number) || a.index - b.index);
+  return candidates;
+}
+
 /** Samples code `i` of every candidate from the logits (guided: mixed with the twin row's). */
 function sampleRow(
   engine: GenerationEngine,
-  s: Settings,
+  s: GenerateSettings,
   logits: Float32Array,
   rowOf: (row: number) => number,
   rngs: readonly Rng[],

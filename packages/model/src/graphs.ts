@@ -1,10 +1,12 @@
-// Thin typed calls of the VQ and CLIP graphs (docs/bundle-format.md §3), taking any session that can run, so
-// the model and the benchmarks (which pass onnxruntime-node sessions) share one implementation, and the
-// generation engine that ties them to the step graph.
+// Thin typed calls of the VQ, CLIP and masked-transformer graphs (docs/bundle-format.md §3), taking any session
+// that can run, so the model and the benchmarks (which pass onnxruntime-node sessions) share one
+// implementation, and the generation engines that tie them to the step graph or to the `maskgit` graph.
 import { floatTensor, int64Tensor, readFloats, readInts, type Tensor } from "./backend";
 import type { ModelCard } from "./bundle/card";
+import { BundleFormatError } from "./errors";
 import type { GenerationEngine } from "./generate";
 import type { StepSession } from "./kv-stream";
+import type { MaskedEngine } from "./masked";
 
 /** Anything with `run(feeds)`: a ModelSession, or a native session in benchmarks. */
 export type RunnableSession = StepSession;
@@ -63,6 +65,42 @@ export async function embedPixels(
   return rows(await readFloats(output(out, "embedding")), count);
 }
 
+/** The `maskgit` graph's logits for one pass. */
+export interface MaskedLogits {
+  /** `[batch × G² × K]`: code logits at every image position. */
+  readonly image: Float32Array;
+  /** `[batch × L × V_text]`: text logits at every caption position. */
+  readonly text: Float32Array;
+}
+
+/**
+ * maskgit: one full-sequence pass. `tokens` `[batch × T]` (T = card.maskgit.block_size); `cond` `[batch × E]`
+ * when the graph is conditioned (card.maskgit.cond), else ignored.
+ */
+export async function maskedPass(
+  session: RunnableSession,
+  card: ModelCard,
+  tokens: ArrayLike<number>,
+  cond: Float32Array | undefined,
+  batch: number,
+): Promise<MaskedLogits> {
+  const m = card.maskgit;
+  if (!m) throw new BundleFormatError("card.maskgit", undefined, "a JSON object for the maskgit graph");
+  const feeds: Record<string, Tensor> = { tokens: int64Tensor(tokens, [batch, m.blockSize]) };
+  if (m.cond)
+    feeds[m.cond.input] = floatTensor(cond ?? new Float32Array(batch * m.cond.dim), [batch, m.cond.dim]);
+  const out = await session.run(feeds);
+  const [image, text] = [out["image_logits"], out["text_logits"]];
+  if (!image || !text) {
+    throw new BundleFormatError(
+      "the maskgit graph's outputs",
+      Object.keys(out),
+      "image_logits and text_logits",
+    );
+  }
+  return { image: await readFloats(image), text: await readFloats(text) };
+}
+
 /** The four graphs generation uses. */
 export interface GenerationSessions {
   readonly step: RunnableSession;
@@ -73,9 +111,16 @@ export interface GenerationSessions {
 
 /** A generation engine over explicit sessions. */
 export function createGenerationEngine(card: ModelCard, sessions: GenerationSessions): GenerationEngine {
+  return { ...decodeAndScore(card, sessions), step: sessions.step };
+}
+
+/** What both generation modes share: decode codes, embed the caption, score images against it. */
+function decodeAndScore(
+  card: ModelCard,
+  sessions: Omit<GenerationSessions, "step">,
+): Omit<GenerationEngine, "step"> {
   return {
     card,
-    step: sessions.step,
     decode: (codes, count) => decodeCodes(sessions.decoder, card, codes, count),
     embedCaption: async (ids) => (await embedIds(sessions.clipText, card, [ids]))[0] as Float32Array,
     score: async (pixels, count, text) => {
@@ -83,6 +128,16 @@ export function createGenerationEngine(card: ModelCard, sessions: GenerationSess
       return Float32Array.from(images, (image) => dot(image, text));
     },
   };
+}
+
+/** The graphs masked generation uses: the `maskgit` pass instead of the step graph. */
+export interface MaskedSessions extends Omit<GenerationSessions, "step"> {
+  readonly maskgit: RunnableSession;
+}
+
+/** A masked generation engine over explicit sessions. */
+export function createMaskedEngine(card: ModelCard, sessions: MaskedSessions): MaskedEngine {
+  return { ...decodeAndScore(card, sessions), maskgit: sessions.maskgit };
 }
 
 /** Dot product (cosine for unit vectors). */

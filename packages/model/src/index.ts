@@ -13,6 +13,7 @@ export {
   IntegrityError,
   ModelError,
   ModelOptionError,
+  ModeUnavailableError,
   NoPreviousVersionError,
   QuotaError,
   SignatureError,
@@ -23,6 +24,15 @@ export { Model, createModel } from "./model";
 export type { ModelEvents } from "./model";
 export type { Candidate, GenerateOptions, GenerateProgress, Generation } from "./generate";
 export type { CaptionOptions } from "./caption";
+export { maskedAfterStep } from "./masked-decoding";
+export { GENERATION_MODES } from "./bundle/card-maskgit";
+export type {
+  GenerationMode,
+  GeneratorCard,
+  MaskgitCard,
+  MaskgitCondition,
+  MaskgitSampling,
+} from "./bundle/card-maskgit";
 export type { Ranked } from "./rank";
 export { createEmbeddingIndex } from "./embedding-index";
 export { captionWords, explainCaption } from "./explain";
@@ -64,7 +74,13 @@ export type { BlobCache } from "./bundle/cache";
 export { createCacheApiCache } from "./bundle/cache-api";
 export { loadBundleFromUrl, loadBundleByCard } from "./bundle/card-bundle";
 export type { CardBundleOptions } from "./bundle/card-bundle";
-export { assembleBundle, precisionPreference, RUNTIME_ROLES } from "./bundle/bundle";
+export {
+  assembleBundle,
+  LOADED_ROLES,
+  OPTIONAL_ROLES,
+  precisionPreference,
+  RUNTIME_ROLES,
+} from "./bundle/bundle";
 export type { BundleFile, ModelBundle } from "./bundle/bundle";
 export { parseCard, BUNDLE_FORMAT } from "./bundle/card";
 export type { ModelCard } from "./bundle/card";

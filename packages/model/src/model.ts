@@ -6,12 +6,22 @@ import { Tokenizer } from "@commonspace/tokenizer";
 import { getBackend, onBackendChange, type BackendInfo } from "./backend";
 import type { ModelBundle } from "./bundle/bundle";
 import type { ModelCard } from "./bundle/card";
+import type { GenerationMode } from "./bundle/card-maskgit";
 import { runCaption, type CaptionOptions } from "./caption";
 import { BackendError, BundleFormatError, ModelOptionError } from "./errors";
 import { Emitter } from "./events";
 import { runGeneration, type GenerateOptions, type Generation, type GenerationEngine } from "./generate";
-import { createGenerationEngine, decodeCodes, embedIds, embedPixels, encodePixels } from "./graphs";
+import {
+  createGenerationEngine,
+  createMaskedEngine,
+  decodeCodes,
+  embedIds,
+  embedPixels,
+  encodePixels,
+} from "./graphs";
 import { imageToTensorData, tensorDataToImage, type RgbaImage } from "./image";
+import { runMaskedCaption, runMaskedGeneration, type MaskedEngine } from "./masked";
+import { modesOf, resolveMode } from "./modes";
 import { rankScores, type Ranked } from "./rank";
 import { Sessions } from "./sessions";
 
@@ -28,6 +38,10 @@ const MAX_BATCH = 64;
 export class Model extends Emitter<ModelEvents> {
   readonly card: ModelCard;
   readonly tokenizer: Tokenizer;
+  /** The decoding modes this bundle runs: always "autoregressive"; "masked" when it has a `maskgit` graph. */
+  readonly modes: readonly GenerationMode[];
+  /** The mode `generate` and `caption` use when asked for none (card.generator.default_mode, if available). */
+  readonly defaultMode: GenerationMode;
   private readonly sessions: Sessions;
   private readonly unsubscribe: () => void;
   private queue: Promise<unknown> = Promise.resolve();
@@ -44,6 +58,9 @@ export class Model extends Emitter<ModelEvents> {
       const expected = `at most card.gpt.text_vocab = ${this.card.gpt.textVocab} ids`;
       throw new BundleFormatError("tokenizer.json vocabulary", `${this.tokenizer.vocabSize} ids`, expected);
     }
+    const modes = modesOf(bundle);
+    this.modes = modes.modes;
+    this.defaultMode = modes.defaultMode;
     this.sessions = new Sessions(bundle);
     this.unsubscribe = onBackendChange((info) => this.emit("backend", info));
   }
@@ -59,24 +76,43 @@ export class Model extends Emitter<ModelEvents> {
   }
 
   /**
-   * Generates `count` images for `caption`, best CLIP score first.
+   * Generates `count` images for `caption`, best CLIP score first, in `options.mode` (default
+   * {@link defaultMode}). @throws ModeUnavailableError for a mode the bundle does not have.
    * @example
    * const { candidates } = await model.generate("red apple", { count: 8, seed: 1 });
    * ctx.putImageData(new ImageData(candidates[0].image.data, 32, 32), 0, 0);
    */
   generate(caption: string, options: GenerateOptions = {}): Promise<Generation> {
-    return this.run(async () =>
-      runGeneration(await this.engine(), caption, this.captionIds(caption), options),
-    );
+    return this.run(async () => {
+      const ids = this.captionIds(caption);
+      if (resolveMode(this, options.mode) === "masked")
+        return runMaskedGeneration(await this.maskedEngine(), caption, ids, options);
+      return runGeneration(await this.engine(), caption, ids, options);
+    });
   }
 
-  /** A caption for `image`, through the reverse (image → text) stream. Greedy unless a temperature is given. */
+  /**
+   * A caption for `image`: the GPT's reverse (image → text) stream, greedy unless a temperature is given, or
+   * (mode "masked") greedy masked decoding conditioned on the image's CLIP embedding.
+   * @throws ModeUnavailableError for a mode the bundle does not have.
+   */
   caption(image: RgbaImage, options: CaptionOptions = {}): Promise<string> {
     return this.run(async () => {
+      const mode = resolveMode(this, options.mode);
       const [codes] = await this.encodeNow([image]);
-      const step = await this.sessions.get("gpt-step");
       const textIdLimit = this.tokenizer.vocabSize;
-      const ids = await runCaption(step, this.card, codes as Int32Array, { textIdLimit, ...options });
+      let ids: number[];
+      if (mode === "masked") {
+        const clip = this.card.maskgit?.cond ? (await this.embedImageNow([image]))[0] : undefined;
+        const session = await this.sessions.get("maskgit");
+        ids = await runMaskedCaption(session, this.card, codes as Int32Array, clip, {
+          textIdLimit,
+          ...options,
+        });
+      } else {
+        const step = await this.sessions.get("gpt-step");
+        ids = await runCaption(step, this.card, codes as Int32Array, { textIdLimit, ...options });
+      }
       return this.tokenizer.decode(ids, { skipSpecialTokens: true });
     });
   }
@@ -143,6 +179,15 @@ export class Model extends Emitter<ModelEvents> {
   private async engine(): Promise<GenerationEngine> {
     return createGenerationEngine(this.card, {
       step: await this.sessions.get("gpt-step"),
+      decoder: await this.sessions.get("vq-decoder"),
+      clipText: await this.sessions.get("clip-text"),
+      clipImage: await this.sessions.get("clip-image"),
+    });
+  }
+
+  private async maskedEngine(): Promise<MaskedEngine> {
+    return createMaskedEngine(this.card, {
+      maskgit: await this.sessions.get("maskgit"),
       decoder: await this.sessions.get("vq-decoder"),
       clipText: await this.sessions.get("clip-text"),
       clipImage: await this.sessions.get("clip-image"),

@@ -9,7 +9,7 @@ import { cacheSlots } from "./kv-stream";
 /** Graph roles that have sessions. */
 export type GraphRole = Extract<
   BundleRole,
-  "vq-encoder" | "vq-decoder" | "gpt-step" | "clip-text" | "clip-image"
+  "vq-encoder" | "vq-decoder" | "gpt-step" | "clip-text" | "clip-image" | "maskgit"
 >;
 
 /** Lazily created sessions for a bundle. */

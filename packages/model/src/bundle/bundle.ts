@@ -1,11 +1,24 @@
 // A model bundle in memory: the verified bytes of each file the runtime needs, found by role, and the card.
 // Where the bytes came from (the API, a folder, a test) does not matter past this point.
-import type { BundleRole, Manifest, Precision } from "@commonspace/manifest";
+import {
+  OPTIONAL_ROLES,
+  ROLE_KINDS,
+  RUNTIME_ROLES,
+  type BundleRole,
+  type Manifest,
+  type Precision,
+} from "@commonspace/manifest";
 import { BundleFormatError } from "../errors";
 import { parseCard, type ModelCard } from "./card";
 
 /** Roles the runtime loads, card first (@commonspace/manifest's role list). */
-export { RUNTIME_ROLES } from "@commonspace/manifest";
+export { OPTIONAL_ROLES, RUNTIME_ROLES } from "@commonspace/manifest";
+
+/**
+ * What a loader fetches by default: every runtime role, then the optional ones (the masked generator), which
+ * are skipped when the bundle has no usable file of them.
+ */
+export const LOADED_ROLES: readonly BundleRole[] = [...RUNTIME_ROLES, ...OPTIONAL_ROLES];
 
 /** One verified file. */
 export interface BundleFile {
@@ -19,7 +32,7 @@ export interface BundleFile {
 /** A loaded bundle. */
 export interface ModelBundle {
   readonly card: ModelCard;
-  /** One file per runtime role. */
+  /** One file per runtime role, and per optional role the bundle has. */
   readonly files: ReadonlyMap<BundleRole, BundleFile>;
   /** The signed manifest, when the bundle came from the API. */
   readonly manifest: Manifest | undefined;
@@ -45,20 +58,22 @@ export function precisionPreference(shaderF16: boolean): readonly Precision[] {
 
 /**
  * Picks one entry per wanted role: the first precision of `preference` that the bundle has (no precision counts
- * as fp32). @throws BundleFormatError when a wanted role has no usable file.
+ * as fp32). An optional role (ROLE_KINDS "optional") with no usable file is left out: the bundle runs without it.
+ * @throws BundleFormatError when a wanted role of another kind has no usable file.
  */
 export function selectFiles<T extends FileEntry>(
   entries: readonly T[],
   roles: readonly BundleRole[],
   preference: readonly Precision[],
 ): T[] {
-  return roles.map((role) => {
+  return roles.flatMap((role) => {
     const candidates = entries.filter((e) => e.role === role);
     const rank = (e: T): number => {
       const at = preference.indexOf(e.precision ?? "fp32");
       return at < 0 ? Infinity : at;
     };
     const best = candidates.filter((e) => rank(e) < Infinity).sort((a, b) => rank(a) - rank(b))[0];
+    if (!best && ROLE_KINDS[role] === "optional") return [];
     if (!best) {
       const found = candidates.map((e) => `${e.name} (${e.precision ?? "fp32"})`).join(", ") || "no file";
       throw new BundleFormatError(
@@ -67,7 +82,7 @@ export function selectFiles<T extends FileEntry>(
         `one of precision ${preference.join(", ")}`,
       );
     }
-    return best;
+    return [best];
   });
 }
 

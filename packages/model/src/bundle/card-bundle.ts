@@ -6,7 +6,7 @@ import { DownloadError, IntegrityError } from "../errors";
 import {
   assembleBundle,
   precisionPreference,
-  RUNTIME_ROLES,
+  LOADED_ROLES,
   selectFiles,
   type BundleFile,
   type ModelBundle,
@@ -15,7 +15,7 @@ import { parseCard } from "./card";
 
 /** Options for loading a bundle by its card. */
 export interface CardBundleOptions {
-  /** Roles to load (default: what the runtime needs). */
+  /** Roles to load (default LOADED_ROLES: the runtime roles, and the optional ones the bundle has). */
   roles?: readonly BundleRole[];
   /** Precisions to prefer, best first. */
   precisions?: readonly Precision[];
@@ -32,7 +32,7 @@ export async function loadBundleByCard(
   options: CardBundleOptions = {},
 ): Promise<ModelBundle> {
   const card = parseCard(new TextDecoder().decode(cardBytes));
-  const roles = (options.roles ?? RUNTIME_ROLES).filter((role) => role !== "card");
+  const roles = (options.roles ?? LOADED_ROLES).filter((role) => role !== "card");
   const chosen = selectFiles(card.files, roles, options.precisions ?? precisionPreference(false));
   const files: BundleFile[] = [
     {

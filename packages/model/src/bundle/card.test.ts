@@ -4,6 +4,7 @@ import { describe, expect, test } from "vitest";
 import { TINY_BUNDLE_DIR, TINY_FORMAT2_DIR } from "../../test/bundle-under-test";
 import { BundleFormatError } from "../errors";
 import { precisionPreference, selectFiles } from "./bundle";
+import { loadBundleFromDirectory } from "../node/directory";
 import { parseCard } from "./card";
 
 const tiny = JSON.parse(readFileSync(join(TINY_BUNDLE_DIR, "card.json"), "utf8")) as Record<
@@ -72,6 +73,136 @@ describe("parseCard", () => {
   });
 });
 
+describe("parseCard: the masked generator", () => {
+  const maskgit = tiny["maskgit"] as Record<string, unknown>;
+  const withMaskgit = (change: Record<string, unknown>) =>
+    JSON.stringify({ ...tiny, maskgit: { ...maskgit, ...change } });
+
+  test("reads the maskgit layout, condition and decoding settings, and the generator modes", () => {
+    const card = parseCard(JSON.stringify(tiny));
+    expect(card.maskgit).toMatchObject({
+      blockSize: 77,
+      captionStart: 1,
+      imageStart: 13,
+      captionLen: 12,
+      imageTokens: 64,
+      imageOffset: 300,
+      codebookSize: 32,
+      maskId: 332,
+      bot: 1,
+      padId: 0,
+      cond: { input: "cond", dim: 32, source: "clip-text", captionSource: "clip-image" },
+      sampling: { steps: 4, captionSteps: 3, cfgScale: 2, temperature: 1, topK: 0, choiceTemperature: 4.5 },
+    });
+    expect(card.generator).toEqual({ modes: ["autoregressive", "masked"], defaultMode: "autoregressive" });
+  });
+
+  test("a card without either section offers the autoregressive mode only", () => {
+    const plain = parseCard(readFileSync(join(TINY_FORMAT2_DIR, "card.json"), "utf8"));
+    expect(plain.maskgit).toBeUndefined();
+    expect(plain.generator).toEqual({ modes: ["autoregressive"], defaultMode: "autoregressive" });
+  });
+
+  test.each([
+    [
+      "a section that is not an object",
+      { maskgit: [1, 2] },
+      /card\.maskgit is an array of 2, expected a JSON object/,
+    ],
+    [
+      "a caption length unlike the text's",
+      { maskgit: { ...maskgit, caption_len: 10 } },
+      /caption_len is 10, expected 12/,
+    ],
+    [
+      "a block size that does not add up",
+      { maskgit: { ...maskgit, block_size: 80 } },
+      /block_size is 80, expected 77/,
+    ],
+    [
+      "an image start after a gap",
+      { maskgit: { ...maskgit, image_start: 14 } },
+      /image_start is 14, expected 13/,
+    ],
+    ["a mask id that is an image code", { maskgit: { ...maskgit, mask_id: 301 } }, /mask_id is 301/],
+    [
+      "a codebook unlike the VQ's",
+      { maskgit: { ...maskgit, codebook_size: 64 } },
+      /codebook_size is 64, expected 32/,
+    ],
+    [
+      "another schedule",
+      { maskgit: { ...maskgit, schedule: "linear" } },
+      /schedule is "linear", expected "cosine"/,
+    ],
+    [
+      "a condition of another size",
+      { maskgit: { ...maskgit, cond: { ...(maskgit["cond"] as object), dim: 16 } } },
+      /card\.maskgit\.cond\.dim is 16/,
+    ],
+    [
+      "a caption condition from text",
+      { maskgit: { ...maskgit, cond: { ...(maskgit["cond"] as object), caption_source: "clip-text" } } },
+      /caption_source is "clip-text", expected "clip-image"/,
+    ],
+    [
+      "zero decoding steps",
+      { maskgit: { ...maskgit, sampling: { ...(maskgit["sampling"] as object), steps: 0 } } },
+      /card\.maskgit\.sampling\.steps is 0, expected an integer ≥ 1/,
+    ],
+    [
+      "a negative choice temperature",
+      { maskgit: { ...maskgit, sampling: { ...(maskgit["sampling"] as object), choice_temperature: -1 } } },
+      /choice_temperature is -1, expected a number ≥ 0/,
+    ],
+    [
+      "no sampling settings",
+      { maskgit: { ...maskgit, sampling: undefined } },
+      /card\.maskgit\.sampling is undefined/,
+    ],
+    [
+      "a maskgit file but no section",
+      { maskgit: undefined },
+      /card\.maskgit is undefined.*maskgit\.fp16\.onnx/,
+    ],
+    [
+      "an unknown mode",
+      { generator: { modes: ["autoregressive", "diffusion"], default_mode: "autoregressive" } },
+      /card\.generator\.modes is "\[autoregressive, diffusion\]", expected a list of "autoregressive", "masked"/,
+    ],
+    [
+      "a default mode it does not list",
+      { generator: { modes: ["autoregressive"], default_mode: "masked" } },
+      /default_mode is "masked", expected one of autoregressive/,
+    ],
+  ])("refuses %s, naming the field", (_what, change, message) => {
+    expect(() => parseCard(JSON.stringify({ ...tiny, ...change }))).toThrow(message);
+  });
+
+  test("refuses masked in the modes of a card without a maskgit section", () => {
+    const files = (tiny["files"] as unknown as { role: string }[]).filter((f) => f.role !== "maskgit");
+    const card = { ...tiny, files, maskgit: undefined };
+    expect(() => parseCard(JSON.stringify(card))).toThrow(/card\.maskgit is undefined.*lists "masked"/);
+    const autoregressive = {
+      ...card,
+      generator: { modes: ["autoregressive"], default_mode: "autoregressive" },
+    };
+    expect(parseCard(JSON.stringify(autoregressive)).maskgit).toBeUndefined();
+  });
+
+  test("missing decoding numbers take the trainer's defaults", () => {
+    const card = parseCard(withMaskgit({ sampling: { steps: 8 } }));
+    expect(card.maskgit?.sampling).toEqual({
+      steps: 8,
+      captionSteps: 6,
+      cfgScale: 3,
+      temperature: 1,
+      topK: 0,
+      choiceTemperature: 4.5,
+    });
+  });
+});
+
 describe("selectFiles", () => {
   const entries = [
     { name: "gpt.onnx", role: "gpt-step", precision: "fp32" as const },
@@ -98,5 +229,27 @@ describe("selectFiles", () => {
     expect(() => selectFiles(entries, ["clip-text"], precisionPreference(false))).toThrow(
       /clip-text file is "no file"/,
     );
+  });
+
+  test("leaves out an optional role the bundle lacks, and picks it by precision when it has one", () => {
+    const roles = ["gpt-step", "maskgit"] as const;
+    expect(selectFiles(entries, roles, precisionPreference(false)).map((e) => e.name)).toEqual([
+      "gpt.fp16.onnx",
+    ]);
+    const withMaskgit = [...entries, { name: "maskgit.onnx", role: "maskgit", precision: "fp32" as const }];
+    expect(selectFiles(withMaskgit, roles, precisionPreference(false)).map((e) => e.name)).toEqual([
+      "gpt.fp16.onnx",
+      "maskgit.onnx",
+    ]);
+  });
+});
+
+describe("loading a bundle folder", () => {
+  test("includes the maskgit graph when the card lists one, and runs without it otherwise", async () => {
+    const tinyBundle = await loadBundleFromDirectory(TINY_BUNDLE_DIR);
+    expect(tinyBundle.files.get("maskgit")?.name).toBe("maskgit.fp16.onnx");
+    const format2 = await loadBundleFromDirectory(TINY_FORMAT2_DIR);
+    expect(format2.files.has("maskgit")).toBe(false);
+    expect(format2.files.has("gpt-step")).toBe(true);
   });
 });

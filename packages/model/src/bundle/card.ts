@@ -2,6 +2,14 @@
 // checked for consistency once, so the generation code can trust them.
 import type { JsonValue, Precision } from "@commonspace/manifest";
 import { BundleFormatError } from "../errors";
+import { intField, numberField, section } from "./card-fields";
+import {
+  parseGenerator,
+  parseMaskgit,
+  type GeneratorCard,
+  type MaskgitCard,
+  type MaskgitContext,
+} from "./card-maskgit";
 
 /**
  * `format` of every bundle this runtime understands (docs/bundle-format.md §3, §6). Format 2: per-layer KV
@@ -58,8 +66,12 @@ export interface ModelCard {
     /** Format 3: the conditioning input the step graph takes; undefined in format 2. */
     readonly cond?: GptCondition;
   };
+  /** The masked-token transformer (graph role `maskgit`), when the bundle was exported with one. */
+  readonly maskgit?: MaskgitCard;
+  /** The decoding modes the bundle was exported with, and the default (autoregressive only when absent). */
+  readonly generator: GeneratorCard;
   readonly clip: { readonly embedDim: number; readonly logitScale: number };
-  /** The trainer's recommended sampling settings. */
+  /** The trainer's recommended sampling settings (autoregressive mode). */
   readonly sampling: { readonly cfgScale: number; readonly topK: number; readonly temperature: number };
   /** The whole card.json (metrics, data, licence) for display. */
   readonly json: { readonly [key: string]: JsonValue };
@@ -85,24 +97,22 @@ export function parseCard(input: string | unknown): ModelCard {
     throw new BundleFormatError("card.gpt.cond", "present", `absent in ${BUNDLE_FORMATS[0]}`);
   const clip = section(card["clip"], "card.clip");
   const sampling = section(card["sampling"] ?? {}, "card.sampling");
-  const int = (obj: Record<string, unknown>, key: string, at: string, min = 1): number => {
-    const v = obj[key];
-    if (!Number.isSafeInteger(v) || (v as number) < min) {
-      throw new BundleFormatError(`${at}.${key}`, v, `an integer ≥ ${min}`);
-    }
-    return v as number;
-  };
-  const num = (obj: Record<string, unknown>, key: string, at: string, fallback: number): number => {
-    const v = obj[key] ?? fallback;
-    if (typeof v !== "number" || !Number.isFinite(v))
-      throw new BundleFormatError(`${at}.${key}`, v, "a number");
-    return v;
-  };
+  const int = intField;
+  const num = (obj: Record<string, unknown>, key: string, at: string, fallback: number): number =>
+    numberField(obj, key, at, fallback);
+  const files = Array.isArray(card["files"]) ? (card["files"] as CardFile[]) : [];
+  const maskgit = maskgitOf(card, files, {
+    captionLen: int(text, "caption_len", "card.text"),
+    padId: int(text, "pad_id", "card.text", 0),
+    imageTokens: int(vq, "grid", "card.vq") ** 2,
+    codebookSize: int(vq, "codebook_size", "card.vq"),
+    embedDim: int(clip, "embed_dim", "card.clip"),
+  });
   const parsed: ModelCard = {
     name: String(card["name"] ?? "unnamed"),
     version: String(card["version"] ?? "unversioned"),
     format,
-    files: Array.isArray(card["files"]) ? (card["files"] as CardFile[]) : [],
+    files,
     vq: {
       res: int(vq, "res", "card.vq"),
       grid: int(vq, "grid", "card.vq"),
@@ -129,6 +139,8 @@ export function parseCard(input: string | unknown): ModelCard {
         cond: condition(section(gpt["cond"], "card.gpt.cond"), int(clip, "embed_dim", "card.clip")),
       }),
     },
+    ...(maskgit && { maskgit }),
+    generator: parseGenerator(card["generator"], maskgit),
     clip: {
       embedDim: int(clip, "embed_dim", "card.clip"),
       logitScale: num(clip, "logit_scale", "card.clip", 1),
@@ -155,6 +167,19 @@ function condition(cond: Record<string, unknown>, embedDim: number): GptConditio
   return { input, dim, source };
 }
 
+/** card.maskgit, required when the card lists a file of role `maskgit`. */
+function maskgitOf(
+  card: Record<string, unknown>,
+  files: readonly CardFile[],
+  ctx: MaskgitContext,
+): MaskgitCard | undefined {
+  if (card["maskgit"] !== undefined) return parseMaskgit(card["maskgit"], ctx);
+  const graph = files.find((f) => f.role === "maskgit");
+  if (graph)
+    throw new BundleFormatError("card.maskgit", undefined, `a JSON object (${graph.name} has role maskgit)`);
+  return undefined;
+}
+
 function checkConsistency(c: ModelCard): void {
   const G2 = c.vq.grid * c.vq.grid;
   const needed = 1 + c.text.captionLen + 1 + G2;
@@ -166,11 +191,4 @@ function checkConsistency(c: ModelCard): void {
   }
   if (c.vq.res % c.vq.grid !== 0)
     throw new BundleFormatError("card.vq.res", c.vq.res, "a multiple of vq.grid");
-}
-
-function section(value: unknown, at: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new BundleFormatError(at, value, "a JSON object");
-  }
-  return value as Record<string, unknown>;
 }

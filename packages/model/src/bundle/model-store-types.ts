@@ -23,7 +23,7 @@ export interface ModelStoreOptions {
   /** Retries per request (default 4) and the first backoff delay in ms (default 500, doubling). */
   retries?: number;
   backoffMs?: number;
-  /** Roles to load (default: what the runtime needs). */
+  /** Roles to load (default LOADED_ROLES: the runtime roles, and the optional ones the bundle has). */
   roles?: readonly BundleRole[];
 }
 

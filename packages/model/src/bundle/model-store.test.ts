@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { API, bundleFiles, FakeApi, type PublishedFile } from "../../test/fake-api";
-import { BUNDLE_DIR } from "../../test/bundle-under-test";
+import { BUNDLE_DIR, TINY_BUNDLE_DIR } from "../../test/bundle-under-test";
 import {
   BundleFormatError,
   DownloadError,
@@ -114,6 +114,25 @@ describe("ModelStore", () => {
     expect(progress.at(-1)).toBe(1);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(await cache.list()).toHaveLength(7);
+  });
+
+  test("downloads the optional maskgit graph when the manifest lists one, and counts it in an update", async () => {
+    const tiny = await bundleFiles(TINY_BUNDLE_DIR);
+    const maskgit = tiny.find((f) => f.role === "maskgit") as PublishedFile;
+    await api.publish("v1", tiny);
+    const { store: s } = store();
+    const runtimeOnly = new ModelStore({
+      api: API,
+      cache,
+      trustedKeys: [api.trustedKey],
+      fetch: api.fetch,
+      roles: RUNTIME_ROLES,
+    });
+    const [all, withoutMaskgit] = [await s.checkForUpdate(), await runtimeOnly.checkForUpdate()];
+    expect(all.downloadBytes - withoutMaskgit.downloadBytes).toBe(maskgit.bytes.length);
+    const result = await s.load();
+    expect(result.bundle.files.get("maskgit")?.sha256).toBe(await sha256Hex(maskgit.bytes));
+    expect(api.fileRequests()).toBe(8);
   });
 
   test("a second load hits the cache and downloads nothing", async () => {

@@ -6,7 +6,7 @@
 // warning says why. In manual mode nothing downloads unless the person asks (`install`) or nothing is cached.
 import { CancelledError, ModelError, ModelOptionError, NoPreviousVersionError } from "../errors";
 import { Emitter } from "../events";
-import { assembleBundle, precisionPreference, RUNTIME_ROLES, selectFiles, type ModelBundle } from "./bundle";
+import { assembleBundle, LOADED_ROLES, precisionPreference, selectFiles, type ModelBundle } from "./bundle";
 import { createMemoryCache, type BlobCache } from "./cache";
 import {
   deviceRecordKey,
@@ -83,7 +83,7 @@ export class ModelStore extends Emitter<ModelStoreEvents> {
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.retries = options.retries ?? 4;
     this.backoffMs = options.backoffMs ?? 500;
-    this.roles = options.roles ?? RUNTIME_ROLES;
+    this.roles = options.roles ?? LOADED_ROLES;
   }
 
   private get recordKey(): string {

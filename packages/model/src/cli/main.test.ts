@@ -73,7 +73,7 @@ describe("commonspace CLI", () => {
     const withApi = { ...context, fetch: api.fetch, trustedKeys: [api.trustedKey] };
     expect(await main(argv, withApi)).toBe(0);
     const downloads = api.fileRequests();
-    expect(downloads).toBe(7);
+    expect(downloads).toBe(8); // six graphs (maskgit included), card.json, tokenizer.json
     expect(await main(argv, withApi)).toBe(0);
     expect(api.fileRequests()).toBe(downloads);
     const status = lines.filter((l) => l.startsWith("model default v1"));

@@ -17,10 +17,19 @@ async function copyOfTiny(): Promise<string> {
 }
 
 describe("loadBundleFromDirectory", () => {
-  test("loads every runtime role, checked against card.json", async () => {
+  test("loads every runtime role and the optional maskgit graph, checked against card.json", async () => {
     const bundle = await loadBundleFromDirectory(TINY_BUNDLE_DIR);
     expect([...bundle.files.keys()].sort()).toEqual(
-      ["card", "clip-image", "clip-text", "gpt-step", "tokenizer", "vq-decoder", "vq-encoder"].sort(),
+      [
+        "card",
+        "clip-image",
+        "clip-text",
+        "gpt-step",
+        "maskgit",
+        "tokenizer",
+        "vq-decoder",
+        "vq-encoder",
+      ].sort(),
     );
     expect(bundle.files.get("gpt-step")?.precision).toBe("fp16-weights");
     expect(bundle.manifest).toBeUndefined();

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { staticFetch, createWorkerPair, type WorkerPair } from "../../test/worker-pair";
-import { TINY_BUNDLE_DIR } from "../../test/bundle-under-test";
-import { CancelledError, DownloadError, ImageFormatError, ModelOptionError } from "../errors";
+import { TINY_BUNDLE_DIR, TINY_FORMAT2_DIR } from "../../test/bundle-under-test";
+import {
+  CancelledError,
+  DownloadError,
+  ImageFormatError,
+  ModelOptionError,
+  ModeUnavailableError,
+} from "../errors";
 import type { GenerateProgress } from "../generate";
 import { createImage, type RgbaImage } from "../image";
 import { createModel, type Model } from "../model";
@@ -41,6 +47,43 @@ describe("ModelClient over the worker protocol", () => {
     expect(Array.from(remote.candidates[0]!.image.data)).toEqual(
       Array.from(inThread.candidates[0]!.image.data),
     );
+  });
+
+  test("reports the modes of the loaded model and passes the mode through to generate and caption", async () => {
+    expect(client.model).toMatchObject({
+      modes: ["autoregressive", "masked"],
+      defaultMode: "autoregressive",
+    });
+    const options = { mode: "masked" as const, steps: 3, count: 2, seed: 4 };
+    const progress: GenerateProgress[] = [];
+    const remote = await client.generate("blue circle", { ...options, onProgress: (p) => progress.push(p) });
+    const inThread = await local.generate("blue circle", options);
+    expect([remote.mode, remote.steps]).toEqual(["masked", 3]);
+    expect(remote.candidates.map((c) => [c.index, Array.from(c.codes), c.score])).toEqual(
+      inThread.candidates.map((c) => [c.index, Array.from(c.codes), c.score]),
+    );
+    expect(progress.filter((p) => p.partial).map((p) => p.step)).toEqual([1, 2, 3]);
+    const image = solid([30, 30, 220]);
+    expect(await client.caption(image, { mode: "masked" })).toBe(
+      await local.caption(image, { mode: "masked" }),
+    );
+  });
+
+  test("a masked request to a bundle without the masked generator fails with ModeUnavailableError", async () => {
+    const base = "http://static.test/format2/";
+    const other = createWorkerPair({ fetch: staticFetch(TINY_FORMAT2_DIR, base) });
+    try {
+      const plain = other.client();
+      expect(await plain.load({ url: base })).toMatchObject({
+        modes: ["autoregressive"],
+        defaultMode: "autoregressive",
+      });
+      const error = await plain.generate("red", { mode: "masked", count: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ModeUnavailableError);
+      expect(error).toMatchObject({ mode: "masked", available: ["autoregressive"] });
+    } finally {
+      other.close();
+    }
   });
 
   test("streams progress with partial images while decoding", async () => {

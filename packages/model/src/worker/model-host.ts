@@ -10,6 +10,7 @@ import type { StoreLoadResult } from "../bundle/model-store";
 import { BackendError, ModelError } from "../errors";
 import { Emitter } from "../events";
 import { createModel, type Model } from "../model";
+import { modesOf } from "../modes";
 import { ModelSlot } from "./model-slot";
 import {
   DATASET_INDEX_NAME,
@@ -234,6 +235,7 @@ function describe(
 ): LoadedModel<ModelError> {
   return {
     card: bundle.card,
+    ...modesOf(bundle),
     version: result.version ?? bundle.card.version,
     source: bundle.source,
     status: result.status,

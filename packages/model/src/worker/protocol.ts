@@ -6,6 +6,7 @@
 // WireError (wire-error.ts) and come back as the same named classes.
 import type { BackendInfo } from "../backend";
 import type { ModelCard } from "../bundle/card";
+import type { GenerationMode } from "../bundle/card-maskgit";
 import type { BundleProgress } from "../bundle/fetch-files";
 import type { TrustedKey } from "../bundle/keys";
 import type { BundleRole, Precision } from "@commonspace/manifest";
@@ -65,6 +66,9 @@ export interface WorkerInstallOptions {
 /** The model the worker runs now. `E` is ModelError on the client, WireError on the wire. */
 export interface LoadedModel<E = Error> {
   readonly card: ModelCard;
+  /** The decoding modes it runs (`generate` / `caption` take `mode`), and the one used when none is given. */
+  readonly modes: readonly GenerationMode[];
+  readonly defaultMode: GenerationMode;
   /** The version (manifest version for API sources, card version for static bundles). */
   readonly version: string;
   /** Where it came from (bundle.source). */

@@ -1,8 +1,9 @@
 // Explore's state: the device's model version and its dataset index (downloaded only when this page opens,
 // through the model worker, which keeps the embeddings and does every search), the filters, the selection
 // and its details from the API, searches by words (CLIP in the worker, merged with the API's full-text
-// search) and by picture (a dropped image, or "more like this"), and places for images approved after the
-// index was built (from their nearest indexed neighbours). The main thread never runs a model.
+// search) and by picture (a dropped image, or "more like this"), the model's caption of a picture the person
+// dropped or picked, and places for images approved after the index was built (from their nearest indexed
+// neighbours). The main thread never runs a model.
 import {
   DATASET_INDEX_NAME,
   decodePng,
@@ -51,6 +52,10 @@ export class Explorer {
   resultsFor: string | undefined = $state();
   searching = $state(false);
   selection: Selection | undefined = $state.raw();
+  /** The picture the person dropped or picked, and what the model's captioning makes of it. */
+  picked: { readonly image: RgbaImage; readonly label: string } | undefined = $state.raw();
+  pickedCaption: string | undefined = $state();
+  captioning = $state(false);
   /** ms from opening the page to the index being ready to draw (the map reports when it drew). */
   readonly openedAt = performance.now();
 
@@ -108,6 +113,30 @@ export class Explorer {
     await this.run(label, async () =>
       (await this.client.search<number>(DATASET_INDEX_NAME, image, RESULTS)).map((hit) => hit.key),
     );
+  }
+
+  /** A picture the person dropped or picked: remembered (for "caption this") and searched for. */
+  async searchPicture(image: RgbaImage, label: string): Promise<void> {
+    this.picked = { image, label };
+    this.pickedCaption = undefined;
+    await this.searchImage(image, label);
+  }
+
+  /** Captions the picked picture with the device's model, in the model's default mode. */
+  async captionPicked(): Promise<void> {
+    const picked = this.picked;
+    if (!picked || this.captioning) return;
+    this.captioning = true;
+    try {
+      const loaded = await this.device.ready();
+      const text = await this.client.caption(picked.image, { mode: loaded.defaultMode });
+      if (this.picked === picked) this.pickedCaption = text;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (this.picked === picked) this.pickedCaption = `(could not caption it: ${message})`;
+    } finally {
+      this.captioning = false;
+    }
   }
 
   /** "More like this": the selected point's neighbours by its stored embedding. */

@@ -7,9 +7,11 @@ import {
   DownloadError,
   IntegrityError,
   SignatureError,
+  type GenerationMode,
   type RgbaImage,
 } from "@commonspace/model/client";
 import type { DeviceModel } from "$lib/device-model.svelte";
+import { chosenMode } from "./decoding-mode";
 
 /** What the page is doing. */
 export type GeneratorPhase = "idle" | "loading" | "generating" | "done" | "cancelled" | "error";
@@ -39,6 +41,8 @@ export interface GenerateRequest {
   readonly count: number;
   readonly guidance: number;
   readonly seed: number;
+  /** The decoding mode asked for (e.g. the stored choice); the model's default when it lacks this one. */
+  readonly mode?: string | null;
 }
 
 /** Sorts an error into a {@link Failure} whose message says what happened and what to do. */
@@ -66,9 +70,13 @@ export class Generator {
   phase: GeneratorPhase = $state("idle");
   failure: Failure | undefined = $state();
   slots: Slot[] = $state([]);
-  /** Image tokens sampled per candidate so far, of `totalTokens`. */
+  /** Image tokens sampled (masked: decided) per candidate so far, of `totalTokens`. */
   tokens = $state(0);
   totalTokens = $state(0);
+  /** The running (or last) generation's decoding mode, and its graph steps so far of `totalSteps`. */
+  mode: GenerationMode | undefined = $state();
+  step = $state(0);
+  totalSteps = $state(0);
   /** Distinct partial grids painted during the last generation (progress the page could show). */
   partials = $state(0);
   /** The caption of the last finished generation (for "caption this" and the explanation). */
@@ -103,6 +111,7 @@ export class Generator {
     this.controller = controller;
     this.failure = undefined;
     this.tokens = 0;
+    this.step = 0;
     this.partials = 0;
     this.slots = Array.from({ length: request.count }, (_, index) => emptySlot(index));
     try {
@@ -111,13 +120,19 @@ export class Generator {
       if (controller.signal.aborted) throw new CancelledError("the generation was cancelled");
       this.phase = "generating";
       this.totalTokens = loaded.card.vq.grid ** 2;
+      this.mode = chosenMode(loaded, request.mode);
+      this.totalSteps =
+        this.mode === "masked" ? (loaded.card.maskgit?.sampling.steps ?? 0) : this.totalTokens;
       const result = await this.device.client.generate(request.caption, {
+        mode: this.mode,
         count: request.count,
         guidance: request.guidance,
         seed: request.seed,
         signal: controller.signal,
         onProgress: (progress) => {
           this.tokens = progress.tokens;
+          // Masked progress counts passes; the autoregressive stream's steps include the caption prefix.
+          this.step = this.mode === "masked" ? progress.step : progress.tokens;
           if (progress.partial) this.showPartial(progress.partial);
         },
       });
@@ -129,6 +144,7 @@ export class Generator {
         score: c.score,
       }));
       this.tokens = this.totalTokens;
+      this.step = this.totalSteps;
       this.lastCaption = request.caption;
       this.phase = "done";
     } catch (error) {
