@@ -304,6 +304,19 @@ class Dataset:
         if captions is not None:
             self._load_captions(Path(captions))
 
+    def training_idx(self, rule: str | None = None) -> torch.Tensor:
+        """The images a stage trains on: the train split (`rule` None or "train"), or with "not_legacy_heldout"
+        every image the pre-merge split did not hold out: what the committed default bundle's VQ-VAE, CLIP and GPT
+        trained on, so a model added to that bundle sees the same data and is measured where they are
+        (`legacy_heldout`, `eval.unseen_by`)."""
+        if rule in (None, "train"):
+            return self.train_idx
+        if rule == "not_legacy_heldout":
+            if self.legacy_heldout is None:
+                raise ValueError("train_on 'not_legacy_heldout' needs a cache built with data.legacy_heldout")
+            return torch.nonzero(~self.legacy_heldout).flatten()
+        raise ValueError(f"train_on {rule!r}: expected 'train' or 'not_legacy_heldout'")
+
     def split_idx(self, name: str) -> torch.Tensor:
         """Image indices of one split ("train", "validation" or "test")."""
         if name not in concepts.SPLIT_ID:

@@ -50,9 +50,11 @@ def load_maskgit(cfg: dict, ds: Dataset, device) -> MaskGIT:
 
 
 def sample_batch(c: MaskGITConfig, ds: Dataset, codes: torch.Tensor, tc: dict, gen: torch.Generator, device,
-                 cond: dict | None = None):
+                 cond: dict | None = None, pool: torch.Tensor | None = None):
+    """A mixed batch of forward and reverse rows drawn from `pool` (default the train split; see `train_on`)."""
     n = tc["batch_size"]
-    pick = ds.train_idx[torch.randint(0, len(ds.train_idx), (n,), generator=gen)]
+    pool = ds.train_idx if pool is None else pool
+    pick = pool[torch.randint(0, len(pool), (n,), generator=gen)]
     cap = ds.random_captions(pick, gen)
     drop = torch.rand(n, generator=gen) < tc.get("caption_dropout", 0.1)
     reverse = torch.rand(n, generator=gen) < tc.get("reverse_fraction", 0.2)
@@ -87,12 +89,14 @@ def train(cfg: dict, data: dict, minutes: float | None = None, resume: bool = Fa
     budget = common.begin_stage("maskgit", state, model, opt, gen, tc, minutes, resume, log, cfg)
     if budget is None:
         return state.path
+    pool = ds.training_idx(tc.get("train_on"))
+    log(f"maskgit: training on {len(pool)} images ({tc.get('train_on') or 'train'})")
     log(f"maskgit: {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params on {device}, vocab "
         f"{model.c.vocab_size}, sequence {model.c.block_size}, budget {budget.limit_s / 60:.1f} min")
     lossnet = common.wrap_ddp(common.LossModule(model))  # DDP syncs gradients only through forward
 
     def loss_fn():
-        tokens, yi, yt, e = sample_batch(model.c, ds, codes, tc, gen, device, cond)
+        tokens, yi, yt, e = sample_batch(model.c, ds, codes, tc, gen, device, cond, pool)
         n_global = int((yi != -100).sum() + (yt != -100).sum())
         tokens, yi, yt, *e = common.shard(tokens, yi, yt, *([] if e is None else [e]))
         e = e[0] if e else None

@@ -1,5 +1,6 @@
 """Evaluation sets and the scoring helpers (training/evaluate.py)."""
 
+import pytest
 import torch
 
 from training import common, data, evaluate, tokenize
@@ -31,3 +32,10 @@ def test_a_model_trained_on_the_old_split_is_measured_only_where_it_never_traine
     sets = evaluate.eval_sets(ds, {"unseen_by": "legacy_heldout"}, ("validation", "test"))
     assert set(sets) == {"validation", "test", "legacy_heldout"}
     assert all(mask[i].all() for i in sets.values())
+    # a model added to such a bundle trains on what its models trained on, never on what it is measured on
+    pool = ds.training_idx("not_legacy_heldout")
+    assert len(pool) == int((~ds.legacy_heldout).sum()) and not ds.legacy_heldout[pool].any()
+    assert not mask[pool].any()
+    assert torch.equal(ds.training_idx(None), ds.train_idx) and torch.equal(ds.training_idx("train"), ds.train_idx)
+    with pytest.raises(ValueError, match="train_on"):
+        ds.training_idx("everything")
