@@ -80,7 +80,9 @@ function countJunit(step, file) {
   const xml = readFileSync(file, "utf8");
   const attr = (n) => Number(new RegExp(`<testsuite[^>]* ${n}="(\\d+)"`).exec(xml)?.[1] ?? 0);
   const total = attr("tests");
-  for (const m of xml.matchAll(/<testcase [^>]*classname="([^"]*)" name="([^"]*)"[^>]*>\s*<(failure|error) message="([^"]*)"/g))
+  for (const m of xml.matchAll(
+    /<testcase [^>]*classname="([^"]*)" name="([^"]*)"[^>]*>\s*<(failure|error) message="([^"]*)"/g,
+  ))
     failedTests.push(`${m[1]}::${m[2]}: ${firstLine(m[4])}`);
   step.skipped = attr("skipped");
   step.failed = failures(step, attr("failures") + attr("errors"));

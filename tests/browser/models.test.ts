@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiServer } from "../support/api-server";
+import { untilServiceWorkerControls } from "../support/service-worker";
 import { axeViolations } from "../support/axe";
 import type { TestBrowser } from "../support/browser";
 import { REPO_ROOT } from "../support/paths";
@@ -187,6 +188,7 @@ describe("model updates on /models", () => {
   });
 
   it("reloads /generate and generates with the network cut, after one visit", async () => {
+    await untilServiceWorkerControls(page);
     await browser.context.setOffline(true);
     try {
       const offline = await generateOn(page, web.url);

@@ -3,6 +3,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations } from "../support/axe";
+import { untilServiceWorkerControls } from "../support/service-worker";
 import { startStack, type Stack } from "../support/stack";
 
 describe("offline writes", () => {
@@ -33,6 +34,7 @@ describe("offline writes", () => {
     await task.waitFor();
     const taskId = await task.getAttribute("data-task-id");
     expect(await axeViolations(page)).toEqual([]);
+    await untilServiceWorkerControls(page); // the reload below is served by the service worker
 
     await stack.browser.context.setOffline(true);
     await page.keyboard.press("1");
