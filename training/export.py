@@ -254,7 +254,14 @@ def export_bundle(cfg: dict, data: dict, out: Path, log=print) -> dict:
         if cfg.get("bundle_fp32"):
             shutil.copy(path, out / path.name)
             files.append({"name": path.name, "role": role, "precision": "fp32"})
-    files += int8_files(cfg, graphs, out, log)
+    int8 = int8_files(cfg, graphs, out, log)
+    files += int8
+    # roles whose accepted int8 variant is the only one shipped (`int8_replace_fp16`): the bundle-size budget
+    replaced = {f["role"] for f in int8} & set(cfg.get("int8_replace_fp16") or [])
+    for f in [f for f in files if f["role"] in replaced and f.get("precision") != "int8-weights"]:
+        (out / f["name"]).unlink()
+        files.remove(f)
+        log(f"export: {f['name']} left out (int8_replace_fp16: its int8-weights twin passed acceptance)")
     tok = ds.tokenizer_path
     if tok:
         shutil.copy(tok, out / "tokenizer.json")
