@@ -96,28 +96,38 @@ class Block(nn.Module):
         return x + self.mlp(self.ln2(x)), k_t, v
 
 
+def init_weights(m: nn.Module) -> None:
+    """GPT-2 initialisation of one module: N(0, 0.02) weights for Linear and Embedding, zero Linear biases."""
+    if isinstance(m, (nn.Linear, nn.Embedding)):
+        nn.init.normal_(m.weight, std=0.02)
+    if isinstance(m, nn.Linear) and m.bias is not None:
+        nn.init.zeros_(m.bias)
+
+
+def build_trunk(m: nn.Module, c, block, scale_cond_proj: bool = True) -> None:
+    """The transformer trunk the GPT and the masked transformer share, on `m`: token and position embeddings, `c.n_layer`
+    blocks of `block(c)`, final LayerNorm, dropout and the conditioning projection (`c.cond_dim` > 0), with GPT-2's
+    initialisation (residual projections scaled by 1/sqrt(2 n_layer); the conditioning projection too unless
+    `scale_cond_proj` is False)."""
+    m.tok = nn.Embedding(c.vocab_size, c.d_model)
+    m.pos = nn.Parameter(torch.zeros(1, c.block_size, c.d_model))
+    m.blocks = nn.ModuleList([block(c) for _ in range(c.n_layer)])
+    m.ln = nn.LayerNorm(c.d_model)
+    m.drop = nn.Dropout(c.dropout)
+    m.cond_proj = nn.Linear(c.cond_dim, c.d_model, bias=False) if c.cond_dim else None
+    m.apply(init_weights)
+    nn.init.normal_(m.pos, std=0.02)
+    for n, p in m.named_parameters():
+        scaled = n.endswith("proj.weight") and (scale_cond_proj or not n.startswith("cond"))
+        if scaled or n.endswith("mlp.2.weight"):  # GPT-2 scaled residual init
+            nn.init.normal_(p, std=0.02 / math.sqrt(2 * c.n_layer))
+
+
 class GPT(nn.Module):
     def __init__(self, c: GPTConfig):
         super().__init__()
         self.c = c
-        self.tok = nn.Embedding(c.vocab_size, c.d_model)
-        self.pos = nn.Parameter(torch.zeros(1, c.block_size, c.d_model))
-        self.blocks = nn.ModuleList([Block(c) for _ in range(c.n_layer)])
-        self.ln = nn.LayerNorm(c.d_model)
-        self.drop = nn.Dropout(c.dropout)
-        self.cond_proj = nn.Linear(c.cond_dim, c.d_model, bias=False) if c.cond_dim else None
-        self.apply(self._init)
-        nn.init.normal_(self.pos, std=0.02)
-        for n, p in self.named_parameters():
-            if n.endswith("proj.weight") or n.endswith("mlp.2.weight"):  # GPT-2 scaled residual init
-                nn.init.normal_(p, std=0.02 / math.sqrt(2 * c.n_layer))
-
-    @staticmethod
-    def _init(m):
-        if isinstance(m, (nn.Linear, nn.Embedding)):
-            nn.init.normal_(m.weight, std=0.02)
-        if isinstance(m, nn.Linear) and m.bias is not None:
-            nn.init.zeros_(m.bias)
+        build_trunk(self, c, Block)
 
     def logits(self, h):  # weight-tied output head: (…, C) -> (…, V)
         return self.ln(h) @ self.tok.weight.t()

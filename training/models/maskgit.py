@@ -31,6 +31,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .gpt import build_trunk
+
 
 @dataclass
 class MaskGITConfig:
@@ -106,24 +108,7 @@ class MaskGIT(nn.Module):
     def __init__(self, c: MaskGITConfig):
         super().__init__()
         self.c = c
-        self.tok = nn.Embedding(c.vocab_size, c.d_model)
-        self.pos = nn.Parameter(torch.zeros(1, c.block_size, c.d_model))
-        self.blocks = nn.ModuleList([Block(c) for _ in range(c.n_layer)])
-        self.ln = nn.LayerNorm(c.d_model)
-        self.drop = nn.Dropout(c.dropout)
-        self.cond_proj = nn.Linear(c.cond_dim, c.d_model, bias=False) if c.cond_dim else None
-        self.apply(self._init)
-        nn.init.normal_(self.pos, std=0.02)
-        for n, p in self.named_parameters():
-            if n.endswith("proj.weight") and not n.startswith("cond") or n.endswith("mlp.2.weight"):
-                nn.init.normal_(p, std=0.02 / math.sqrt(2 * c.n_layer))
-
-    @staticmethod
-    def _init(m):
-        if isinstance(m, (nn.Linear, nn.Embedding)):
-            nn.init.normal_(m.weight, std=0.02)
-        if isinstance(m, nn.Linear) and m.bias is not None:
-            nn.init.zeros_(m.bias)
+        build_trunk(self, c, Block, scale_cond_proj=False)
 
     def hidden(self, tokens, cond=None):  # tokens (B, T) -> (B, T, C) after the final LayerNorm
         B, T = tokens.shape
