@@ -1,5 +1,5 @@
 import "fake-indexeddb/auto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { WriteQueue, type WriteRequest } from "./write-queue";
 
 const API = "http://api.test";
@@ -109,6 +109,20 @@ describe("WriteQueue", () => {
     await queue.flush();
     expect(net.calls.map((c) => c.key)).toEqual([first.id, second.id, first.id, first.id, second.id]);
     expect(await queue.list()).toEqual([]);
+  });
+
+  it("lists writes made in the same millisecond in the order they were made", async () => {
+    const net = scriptedFetch(Array.from({ length: 6 }, () => new Error("offline")));
+    const queue = queueWith(net.fetch);
+    const now = vi.spyOn(Date, "now").mockReturnValue(1_700_000_000_000);
+    try {
+      const made = [];
+      for (const label of ["a", "b", "c", "d", "e", "f"])
+        made.push((await queue.submit({ ...ANSWER, label })).write.id);
+      expect((await queue.list()).map((w) => w.id)).toEqual(made);
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it("stores multipart bodies with their files and sends them as a form", async () => {

@@ -89,14 +89,18 @@ export class WriteQueue {
 
   /** Stores `request`, then tries to send it at once. Returns the stored write and the outcome of that try. */
   async submit(request: WriteRequest): Promise<{ write: QueuedWrite; outcome: SendOutcome }> {
+    const db = await this.db;
+    // Strictly after the newest queued write: two writes in one millisecond would otherwise tie in the
+    // createdAt index, and ties are listed by their random ids, not oldest first.
+    const newest = await db.transaction("writes").store.index("createdAt").openCursor(null, "prev");
     const write: QueuedWrite = {
       ...request,
       id: crypto.randomUUID(),
-      createdAt: Date.now(),
+      createdAt: Math.max(Date.now(), (newest?.value.createdAt ?? 0) + 1),
       attempts: 0,
       state: "waiting",
     };
-    await (await this.db).put("writes", write);
+    await db.put("writes", write);
     this.options.onChange?.();
     return { write, outcome: await this.withLock(() => this.sendOne(write)) };
   }
