@@ -27,13 +27,14 @@ from .train_vqvae import model_config as vq_model_config
 COND_SOURCES = ("clip",)
 
 
-def cond_dim(cfg: dict) -> int:
-    """The conditioning size the config asks for: the CLIP embedding size with "cond": "clip", else 0."""
-    src = cfg["gpt"].get("cond")
+def cond_dim(cfg: dict, section: str = "gpt") -> int:
+    """The conditioning size a prior's config section ("gpt" or "maskgit") asks for: the CLIP embedding size with
+    "cond": "clip", else 0."""
+    src = cfg[section].get("cond")
     if src is None:
         return 0
     if src not in COND_SOURCES:
-        raise ValueError(f"gpt.cond {src!r} is not one of {COND_SOURCES}")
+        raise ValueError(f"{section}.cond {src!r} is not one of {COND_SOURCES}")
     return int(cfg["clip"]["embed_dim"])
 
 

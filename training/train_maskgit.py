@@ -19,19 +19,11 @@ import torch
 from . import common
 from .data import Dataset
 from .models.maskgit import MaskGIT, MaskGITConfig, masked_batch
-from .train_gpt import cond_embeddings, image_codes
+from .train_gpt import cond_dim as gpt_cond_dim, cond_embeddings, image_codes
 from .train_vqvae import model_config as vq_model_config
 
-COND_SOURCES = ("clip",)
-
-
 def cond_dim(cfg: dict) -> int:
-    src = cfg["maskgit"].get("cond")
-    if src is None:
-        return 0
-    if src not in COND_SOURCES:
-        raise ValueError(f"maskgit.cond {src!r} is not one of {COND_SOURCES}")
-    return int(cfg["clip"]["embed_dim"])
+    return gpt_cond_dim(cfg, "maskgit")
 
 
 def model_config(cfg: dict, ds: Dataset) -> MaskGITConfig:
