@@ -134,30 +134,6 @@ def image_nll(gen_or_gpt, codes: torch.Tensor, ids: torch.Tensor, cond: torch.Te
 
 
 @torch.no_grad()
-def greedy_captions(gpt: GPT, codes: torch.Tensor, device, chunk: int = 128) -> torch.Tensor:
-    """(Q, 64) codes -> (Q, L) caption ids, greedy under the image -> text stream (stops at <|eot|>)."""
-    c, rows = gpt.c, []
-    banned = [c.pad_id, c.bot, c.boi, c.boc]
-    for s in range(0, len(codes), chunk):
-        part = codes[s : s + chunk].to(device)
-        B = len(part)
-        col = lambda v: torch.full((B, 1), v, dtype=torch.long, device=device)  # noqa: E731
-        seq = torch.cat([col(c.boi), part + c.image_offset, col(c.boc)], 1)
-        cond = torch.zeros(B, c.cond_dim, device=device) if gpt.cond_proj is not None else None
-        out = torch.full((B, c.caption_len), c.pad_id, dtype=torch.long, device=device)
-        done = torch.zeros(B, dtype=torch.bool, device=device)
-        for t in range(c.caption_len):
-            lg = gpt(seq, cond=cond)[0][:, -1, : c.text_vocab].float()
-            lg[:, banned] = -float("inf")
-            nxt = lg.argmax(-1)
-            done |= nxt == c.eot
-            out[:, t] = torch.where(done, torch.full_like(nxt, c.pad_id), nxt)
-            seq = torch.cat([seq, nxt[:, None]], 1)
-        rows.append(out.cpu())
-    return torch.cat(rows)
-
-
-@torch.no_grad()
 def measure(ds: Dataset, idx: torch.Tensor, models: dict, cfg: dict, device, int8: bool = False) -> tuple[dict, dict]:
     """Every metric of one evaluation set; returns (metrics, what the grids reuse). With several generators
     (`models["gens"]`) the default regime's numbers are flat in the set and every regime's are under `by_mode`."""
@@ -203,6 +179,15 @@ def measure(ds: Dataset, idx: torch.Tensor, models: dict, cfg: dict, device, int
         mm["gen_r_precision"] = r_precision(judge.embed_images(gen_imgs, device), j_txt, others)
         mm["gen_over_real"] = mm["gen_r_precision"] / m["real_r_precision"] if m["real_r_precision"] > 0 else None
         mm["clip_gen_r_precision"] = r_precision(embed(clip, images=gen_imgs, device=device), q_clip, others)
+        k = ec.get("rerank_candidates", 0)
+        if k > 1:  # the app's grid: best of k by the bundle's CLIP, still scored by the judge
+            n = min(len(q), ec.get("rerank_samples", 300))
+            best, first = reranked_images(g, vq, clip, ids[:n], q_clip[:n], k, ec, cfg.get("seed", 0) + 1, device)
+            mm["gen_r_precision_reranked"] = r_precision(judge.embed_images(best, device), j_txt, others[:n])
+            mm["gen_r_precision_first_of_k"] = r_precision(judge.embed_images(first, device), j_txt, others[:n])
+            mm["reranked_over_real"] = mm["gen_r_precision_reranked"] / max(r_precision(j_real[:n], j_txt,
+                                                                                        others[:n]), 1e-9)
+            mm["rerank_queries"], mm["rerank_candidates"] = n, k
         if int8 and cfg.get("int8_weights") and name == "autoregressive":  # same measure, same seed, int8 weights
             from .export import round_to_int8_
 
@@ -210,7 +195,7 @@ def measure(ds: Dataset, idx: torch.Tensor, models: dict, cfg: dict, device, int
             imgs8 = generate_images(ARGenerator(gpt8, ec), vq, ids, ec, cfg.get("seed", 0), device, cond=cond)
             mm["gen_r_precision_int8_weights"] = r_precision(judge.embed_images(imgs8, device), j_txt, others)
             del gpt8
-        mm.update(captioning(ds, cq, ids, others, texts, j_txt, j_real, {**models, "gen": g}, device,
+        mm.update(captioning(ds, cq, ids, others, texts, j_txt, j_real, {**models, "gen": g, "ec": ec}, device,
                              cond_image=c_img_cond))
         if isinstance(g, MaskedGenerator):
             mm["masked_settings"] = g.settings()
@@ -222,6 +207,71 @@ def measure(ds: Dataset, idx: torch.Tensor, models: dict, cfg: dict, device, int
         m["by_mode"] = by_mode
     keep["gen_imgs"] = keep[f"gen_imgs:{mode}"]
     return m, keep
+
+
+@torch.no_grad()
+def reranked_captions(g, clip, codes, clip_images, greedy_ids, k: int, temperature: float, device, seed: int = 0,
+                      chunk: int = 128) -> torch.Tensor:
+    """The caption the app gives with `caption({candidates: k})`: of the greedy caption (`greedy_ids`) and k - 1
+    sampled at `temperature`, the one whose CLIP text embedding is closest to the image's (`clip_images`, unit);
+    an empty caption never wins unless all are. (Q, L) ids."""
+    gen = torch.Generator().manual_seed(seed)
+    cands = [greedy_ids.cpu()]
+    for _ in range(k - 1):
+        cands.append(torch.cat([g.captions(codes[s : s + chunk], clip_images[s : s + chunk], temperature, gen).cpu()
+                                for s in range(0, len(codes), chunk)]))
+    cands = torch.stack(cands, 1)  # (Q, k, L)
+    Q, _, L = cands.shape
+    emb = embed(clip, ids=cands.view(-1, L), device=device).view(Q, k, -1)
+    sim = torch.einsum("qe,qke->qk", clip_images.cpu(), emb)
+    pad = g.model.c.pad_id
+    sim = sim.masked_fill((cands == pad).all(-1), -float("inf"))
+    return cands[torch.arange(Q), sim.argmax(1)]
+
+
+@torch.no_grad()
+def caption_bank(ds: Dataset, clip, device) -> dict:
+    """What neighbour captioning retrieves from: the train split's images (CLIP image embeddings) and the canonical
+    (first) caption of each, as the app's dataset index holds them (one caption per point). Never an evaluation
+    set's: their captions are the answers."""
+    tr = ds.split_idx("train")
+    return {"images": embed(clip, images=ds.images[tr], device=device),
+            "captions": [[int(ds.canonical[i])] for i in tr.tolist()], "ids": ds.cap_ids}
+
+
+@torch.no_grad()
+def neighbour_captions(clip, clip_images, bank: dict, n: int, device, extra: torch.Tensor | None = None,
+                       pad_id: int = 0):
+    """For each image (unit CLIP embeddings (Q, E)): the captions of its `n` nearest bank images (CLIP image
+    similarity), plus `extra` candidate ids (Q, k, L) or (Q, L) (the generator's), whichever caption's CLIP text
+    embedding is closest to the image: the caption Explore gives a picture. (Q, L) ids."""
+    if extra is not None and extra.dim() == 2:
+        extra = extra[:, None]
+    top = (clip_images.cpu() @ bank["images"].t()).topk(n, 1).indices
+    out = []
+    for qi in range(len(clip_images)):
+        cands = list(dict.fromkeys(c for j in top[qi].tolist() for c in bank["captions"][j]))
+        ids = bank["ids"][torch.tensor(cands, dtype=torch.long)]
+        if extra is not None:
+            ids = torch.cat([ids, extra[qi].cpu()])
+        sim = embed(clip, ids=ids, device=device) @ clip_images[qi].cpu()
+        sim = sim.masked_fill((ids == pad_id).all(-1), -float("inf"))  # an empty caption never wins
+        out.append(ids[sim.argmax()])
+    return torch.stack(out)
+
+
+@torch.no_grad()
+def reranked_images(g, vq, clip, ids, cond, k: int, ec: dict, seed: int, device) -> tuple[torch.Tensor, torch.Tensor]:
+    """What the app shows first: k images per caption row (one `generate_images` call over the rows repeated k
+    times), the best by CLIP similarity to the caption's CLIP text embedding (`cond`, unit, also the condition of
+    a conditioned model). Returns (best, first): the chosen images and, for a paired comparison, each row's first
+    candidate (one plain sample)."""
+    Q = len(ids)
+    imgs = generate_images(g, vq, ids.repeat_interleave(k, 0), ec, seed, device,
+                           cond=cond.repeat_interleave(k, 0) if g.conditioned else None)
+    imgs = imgs.view(Q, k, *imgs.shape[1:])
+    sim = torch.einsum("qe,qke->qk", cond.cpu(), embed(clip, images=imgs.flatten(0, 1), device=device).view(Q, k, -1))
+    return imgs[torch.arange(Q), sim.argmax(1)], imgs[:, 0]
 
 
 def captioning(ds, cq, ids, others, texts, j_txt, j_real, models, device, cond_image=None) -> dict:
@@ -243,6 +293,21 @@ def captioning(ds, cq, ids, others, texts, j_txt, j_real, models, device, cond_i
         m["caption_accuracy"] = r_precision(judge.embed_texts(gen_text, device), j_real, c_others)
         m["caption_exact_match"] = sum(normalise(a) == normalise(b) for a, b in zip(gen_text, texts)) / max(n, 1)
         m["caption_examples"] = [[t, g_] for t, g_ in zip(texts[:8], gen_text[:8])]
+        k = models.get("ec", {}).get("rerank_candidates", 0)
+        if k > 1 and cimg is not None:  # as the app captions: the best of k by the bundle's CLIP
+            best = reranked_captions(g, models["clip"], c_codes, cimg, gen_ids, k,
+                                     models["ec"].get("caption_temperature", 0.7), device)
+            best_text = tokenize.decode(best, ds.tokenizer_path)
+            m["caption_accuracy_reranked"] = r_precision(judge.embed_texts(best_text, device), j_real, c_others)
+            m["caption_examples_reranked"] = [[t, g_] for t, g_ in zip(texts[:8], best_text[:8])]
+        bank = models.get("caption_bank")
+        nn = models.get("ec", {}).get("caption_neighbours", 0)
+        if nn > 0 and bank is not None and cimg is not None:  # as Explore captions: neighbours' captions too
+            pick = neighbour_captions(models["clip"], cimg, bank, nn, device,
+                                      extra=best if k > 1 else gen_ids[:, None], pad_id=g.model.c.pad_id)
+            nb_text = tokenize.decode(pick, ds.tokenizer_path)
+            m["caption_accuracy_neighbours"] = r_precision(judge.embed_texts(nb_text, device), j_real, c_others)
+            m["caption_examples_neighbours"] = [[t, g_] for t, g_ in zip(texts[:8], nb_text[:8])]
     m["real_t2i_r_precision"] = r_precision(j_txt[:n], j_real, c_others)
     scores = []
     for j in range(c_others.shape[1] + 1):
@@ -271,6 +336,8 @@ def run(cfg: dict, data: dict, out: Path, log=print, device=None, judge_path: Pa
     gpt = gens["autoregressive"].model if "autoregressive" in gens else None
     models = {"vq": vq, "clip": clip, "gpt": gpt, "gens": gens, "default_mode": mode,
               "judge": load_judge(judge_path, device)}
+    if cfg["eval"].get("caption_neighbours", 0) > 0:
+        models["caption_bank"] = caption_bank(ds, clip, device)
     m: dict = {"scored_by": f"judge {Path(judge_path).name} (training/judge)", "split": split_info(ds)}
     keep, chosen = {}, eval_sets(ds, cfg["eval"], sets)
     check_judge_unseen(Path(judge_path), ds, chosen)
@@ -280,7 +347,7 @@ def run(cfg: dict, data: dict, out: Path, log=print, device=None, judge_path: Pa
         int8 = name in cfg["eval"].get("int8_sets", ["validation"])  # acceptance is a choice: validation
         m[name], keep[name] = measure(ds, idx, models, cfg, device, int8=int8)
         log(f"eval {name}: " + ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
-                                         for k, v in m[name].items() if k not in ("caption_examples", "by_mode")))
+                                         for k, v in m[name].items() if not isinstance(v, (list, dict))))
         for mode_name, mm in m[name].get("by_mode", {}).items():
             log(f"eval {name} [{mode_name}]: " + ", ".join(f"{k} {v:.4g}" for k, v in mm.items()
                                                            if isinstance(v, float)))

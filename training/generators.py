@@ -1,12 +1,12 @@
 """The two generation regimes behind one interface, so evaluation, grids and the benchmark treat them alike.
 
-    autoregressive  models/gpt.py       64 sequential KV-cache steps per image, greedy caption token by token
-    masked          models/maskgit.py   `steps` full-sequence passes per image, greedy masked caption decoding
+    autoregressive  models/gpt.py       64 sequential KV-cache steps per image, captions token by token
+    masked          models/maskgit.py   `steps` full-sequence passes per image, masked caption decoding
 
-Each gives: images' codes from captions (classifier-free guidance, a seeded generator), greedy captions from codes,
-the mean log-probability of candidate captions given codes (ranking), and the image-token NLL given the caption
-(for the masked model: every image position masked at once, i.e. the first decoding step's loss; it is not a
-sequence likelihood, so compare NLLs only within a regime).
+Each gives: images' codes from captions (classifier-free guidance, a seeded generator), captions from codes (greedy,
+or sampled at a temperature from a seeded generator), the mean log-probability of candidate captions given codes
+(ranking), and the image-token NLL given the caption (for the masked model: every image position masked at once,
+i.e. the first decoding step's loss; it is not a sequence likelihood, so compare NLLs only within a regime).
 """
 
 from __future__ import annotations
@@ -32,10 +32,9 @@ class ARGenerator:
         ec = self.ec
         return G.generate_codes(self.model, ids, ec["cfg_scale"], ec["top_k"], ec["temperature"], gen, cond)
 
-    def captions(self, codes, cond_image=None):  # the GPT's reverse stream is trained without a condition
-        from .evaluate import greedy_captions
-
-        return greedy_captions(self.model, codes, codes.device)
+    def captions(self, codes, cond_image=None, temperature: float = 0.0, gen=None):
+        # the GPT's reverse stream is trained without a condition: cond_image is not used
+        return G.caption_ids(self.model, codes, temperature, gen)
 
     def caption_logprob(self, codes, ids, cond_image=None):
         return G.caption_logprob(self.model, codes, ids)
@@ -73,8 +72,9 @@ class MaskedGenerator:
         return M.generate_codes(self.model, ids, self.steps, self.cfg_scale, self.temperature, self.top_k,
                                 self.choice_temperature, gen, cond)
 
-    def captions(self, codes, cond_image=None):
-        ids = M.caption_ids(self.model, codes, self.caption_steps, cond_image if self.conditioned else None)
+    def captions(self, codes, cond_image=None, temperature: float = 0.0, gen=None):
+        ids = M.caption_ids(self.model, codes, self.caption_steps, cond_image if self.conditioned else None,
+                            temperature, gen)
         # the text after the first pad is not part of the caption (the runtime stops there too)
         c = self.model.c
         after = (ids == c.pad_id).long().cumsum(1) > 0

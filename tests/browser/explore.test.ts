@@ -131,10 +131,25 @@ describe("/explore", () => {
     // "Caption this picture": the device model's caption of the dropped picture, through the model client.
     const picked = page.getByRole("region", { name: "Your picture" });
     expect(await picked.getByRole("img").getAttribute("alt")).toBe("Your picture: dropped-car.png");
+    // The model's own words compete with the first captions of the picture's 4 nearest indexed images (the
+    // first 4 results of the same search), and the page says which it shows.
+    const nearest = await page
+      .getByTestId("explore-results")
+      .locator("li button")
+      .evaluateAll((buttons) => buttons.slice(0, 4).map((b) => (b.textContent ?? "").trim()));
     await picked.getByRole("button", { name: "Caption this picture" }).click();
     await expect
-      .poll(() => page.getByTestId("picked-caption").textContent(), { timeout: 60_000 })
-      .toMatch(/The model (reads it as “.+”|finds no words for it)\./);
+      .poll(() => page.getByTestId("picked-caption").textContent(), { timeout: 120_000 })
+      .toMatch(/(The model reads it as “.+”|finds no words for it|Closest words: “.+”)/);
+    const said = ((await page.getByTestId("picked-caption").textContent()) ?? "").trim();
+    const borrowed = /^Closest words: “(.+?)”, the caption of a similar picture in the dataset\. /.exec(said);
+    if (borrowed) {
+      expect(nearest).toContain(borrowed[1]);
+      expect(said).toMatch(/(The model's own words: “.+”|The model finds no words of its own)\.$/);
+    } else {
+      expect(said).toMatch(/^The model (reads it as “.+”|finds no words for it)\.$/);
+    }
+    console.log(`explore: caption of the dropped car: ${said}`);
 
     expect(errors).toEqual([]);
     // Reported, not asserted (no timing assertions in tests): every model call goes through the worker client.

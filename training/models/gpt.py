@@ -255,6 +255,43 @@ def generate_codes(model: GPT, text_ids, cfg_scale: float = 3.0, top_k: int = 64
     return torch.cat(out, 1)
 
 
+# Text ids below this are the tokenizer's special-token slots (packages/tokenizer SPECIAL_TOKEN_SLOTS); a caption
+# is made of ordinary ids only, ended by <|eot|> (the runtime's rule, packages/model/src/caption.ts).
+FIRST_TEXT_ID = 32
+
+
+@torch.no_grad()
+def caption_ids(model: GPT, codes, temperature: float = 0.0, gen: torch.Generator | None = None, text_limit=None):
+    """codes (B, 64) -> caption ids (B, L), pad after the caption, under the image -> text stream with the KV-cache
+    step (as the runtime captions): greedy at temperature 0, else sampled from softmax(logits / temperature) with
+    `gen`. Candidates: ordinary text ids FIRST_TEXT_ID .. text_limit-1 (default text_vocab) and <|eot|>."""
+    c, B, dev = model.c, len(codes), codes.device
+    limit = min(c.text_vocab, text_limit or c.text_vocab)
+    allowed = torch.full((c.vocab_size,), -float("inf"), device=dev)
+    allowed[FIRST_TEXT_ID:limit] = 0.0
+    allowed[c.eot] = 0.0
+    cond = torch.zeros(B, c.cond_dim, device=dev) if model.cond_proj is not None else None
+    prefix = torch.cat([torch.full((B, 1), c.boi, device=dev), codes + c.image_offset,
+                        torch.full((B, 1), c.boc, device=dev)], 1)
+    caches = model.empty_cache(B, dev)
+    for p in range(prefix.shape[1]):
+        logits, caches = model.step(prefix[:, p : p + 1], torch.tensor([p], device=dev), caches, cond)
+    out = torch.full((B, c.caption_len), c.pad_id, dtype=torch.long, device=dev)
+    done = torch.zeros(B, dtype=torch.bool, device=dev)
+    for t in range(c.caption_len):
+        lg = logits.float() + allowed
+        if temperature > 0:
+            nxt = torch.multinomial((lg / temperature).softmax(-1).cpu(), 1, generator=gen)[:, 0].to(dev)
+        else:
+            nxt = lg.argmax(-1)
+        done |= nxt == c.eot
+        out[:, t] = torch.where(done, torch.full_like(nxt, c.pad_id), nxt)
+        if done.all() or t + 1 == c.caption_len:
+            break
+        logits, caches = model.step(nxt[:, None], torch.tensor([prefix.shape[1] + t], device=dev), caches, cond)
+    return out
+
+
 @torch.no_grad()
 def caption_logprob(model: GPT, codes, text_ids):
     """Mean log-probability per token (text + <|eot|>) of each caption under the image->text stream: (B,)."""

@@ -226,14 +226,28 @@ def generate_codes(model: MaskGIT, text_ids, steps: int = 10, cfg_scale: float =
     return codes
 
 
+# Sampled captions: the choice temperature of the Gumbel noise on the caption positions' confidences (annealed to
+# 0 at the last step, as for images); the runtime uses the same (packages/model CAPTION_CHOICE_TEMPERATURE).
+CAPTION_CHOICE_TEMPERATURE = 2.0
+
+
 @torch.no_grad()
-def caption_ids(model: MaskGIT, codes, steps: int = 6, cond=None):
-    """codes (B, G*G) -> caption text ids (B, L), greedy masked decoding of the caption positions given the image
-    (and, for a conditioned model, the image's CLIP embedding: the common latent). Pads mark the end."""
+def caption_ids(model: MaskGIT, codes, steps: int = 6, cond=None, temperature: float = 0.0,
+                gen: torch.Generator | None = None, text_limit: int | None = None):
+    """codes (B, G*G) -> caption text ids (B, L) by masked decoding of the caption positions given the image (and,
+    for a conditioned model, the image's CLIP embedding: the common latent). Pads mark the end. Candidates at each
+    position: pad and the ordinary text ids FIRST_TEXT_ID .. text_limit-1 (the runtime's rule). Temperature 0:
+    greedy, confidence = log-probability. Temperature > 0: sampled from softmax(logits / temperature) with `gen`,
+    confidence = log-probability + annealed Gumbel noise (CAPTION_CHOICE_TEMPERATURE)."""
+    from .gpt import FIRST_TEXT_ID
+
     c, B = model.c, len(codes)
     dev = codes.device
     if model.cond_proj is not None and cond is None:
         cond = torch.zeros(B, c.cond_dim, device=dev)
+    allowed = torch.full((c.text_vocab,), -float("inf"), device=dev)
+    allowed[FIRST_TEXT_ID : min(c.text_vocab, text_limit or c.text_vocab)] = 0.0
+    allowed[c.pad_id] = 0.0
     text = torch.full((B, c.caption_len), -1, dtype=torch.long, device=dev)
     n = c.caption_len
     for s in range(steps):
@@ -242,8 +256,16 @@ def caption_ids(model: MaskGIT, codes, steps: int = 6, cond=None):
         tokens = torch.cat([torch.full((B, 1), c.bot, device=dev, dtype=torch.long), txt_tok,
                             codes + c.image_offset], 1)
         _, lg = model(tokens, cond)
-        lp = lg.float().log_softmax(-1)
-        conf, best = lp.max(-1)
+        lg = lg.float()[..., : c.text_vocab]
+        if temperature > 0:
+            lg = lg + allowed
+            lp = (lg / temperature).log_softmax(-1)
+            best = torch.multinomial(lp.exp().reshape(-1, lp.shape[-1]).cpu(), 1, generator=gen).view(B, n).to(dev)
+            conf = lp.gather(-1, best[..., None])[..., 0].clamp_min(math.log(1e-20))
+            conf = conf + CAPTION_CHOICE_TEMPERATURE * (1.0 - (s + 1) / steps) * _gumbel(conf.shape, gen, dev)
+        else:  # the best allowed id, its confidence its log-probability over the whole row (as the runtime)
+            best = (lg + allowed).argmax(-1)
+            conf = lg.log_softmax(-1).gather(-1, best[..., None])[..., 0]
         conf = torch.where(masked, conf, torch.full_like(conf, float("inf")))
         filled = torch.where(masked, best, text)
         keep_masked = masked_after_step(n, s, steps)

@@ -144,3 +144,18 @@ def test_exported_graph_matches_torch_in_onnxruntime_node(tmp_path, cond_dim):
     got16 = run_onnx(half, {k: v.numpy() for k, v in x.items()})
     for gv, w in zip(got16.values(), want16):
         assert np.abs(gv - w.numpy()).max() <= 1e-4
+
+
+def test_sampled_masked_captions_follow_the_seed_and_use_pad_or_ordinary_ids_only():
+    from training.models.gpt import FIRST_TEXT_ID
+
+    m = model()
+    codes, cond = torch.randint(0, 32, (4, 64)), torch.randn(4, 16)
+    greedy = caption_ids(m, codes, steps=3, cond=cond)
+    a = caption_ids(m, codes, 3, cond, 1.0, torch.Generator().manual_seed(5))
+    b = caption_ids(m, codes, 3, cond, 1.0, torch.Generator().manual_seed(5))
+    c = caption_ids(m, codes, 3, cond, 1.0, torch.Generator().manual_seed(6))
+    assert torch.equal(a, b) and not torch.equal(a, c) and not torch.equal(a, greedy)
+    for ids in (greedy, a, c):
+        assert bool(((ids == C.pad_id) | ((ids >= FIRST_TEXT_ID) & (ids < C.text_vocab))).all())
+    assert torch.equal(greedy, caption_ids(m, codes, steps=3, cond=cond))  # greedy draws nothing

@@ -164,3 +164,33 @@ def test_conditioned_gpt_learns_to_use_the_condition():
     fit(m, lambda: m(tokens[:, :-1], targets, cond)[1], steps=60)
     _, loss = m(tokens[:, :-1], first_code, cond)
     assert loss.item() < 0.2, loss.item()
+
+
+def test_gpt_captions_with_the_kv_cache_are_the_full_forward_greedy_and_only_use_ordinary_ids():
+    from training.models.gpt import FIRST_TEXT_ID, caption_ids, reverse_stream
+
+    torch.manual_seed(1)
+    m = GPT(TINY_GPT).eval()
+    codes = torch.randint(0, 32, (3, 64))
+    out = caption_ids(m, codes)
+    c = m.c
+    # greedy by hand with the full forward pass over [boi, codes, boc, caption so far], same candidates
+    seq = reverse_stream(c, torch.full((3, c.caption_len), c.pad_id), codes)[0][:, : 2 + c.image_tokens]
+    want = torch.full((3, c.caption_len), c.pad_id)
+    done = torch.zeros(3, dtype=torch.bool)
+    allowed = torch.full((c.vocab_size,), -float("inf"))
+    allowed[FIRST_TEXT_ID : c.text_vocab] = 0
+    allowed[c.eot] = 0
+    for t in range(c.caption_len):
+        nxt = (m(seq)[0][:, -1].float() + allowed).argmax(-1)
+        done |= nxt == c.eot
+        want[:, t] = torch.where(done, torch.full_like(nxt, c.pad_id), nxt)
+        seq = torch.cat([seq, nxt[:, None]], 1)
+    assert torch.equal(out, want)
+    g1, g2 = torch.Generator().manual_seed(3), torch.Generator().manual_seed(3)
+    a, b = caption_ids(m, codes, 1.0, g1), caption_ids(m, codes, 1.0, g2)
+    assert torch.equal(a, b) and not torch.equal(a, caption_ids(m, codes, 1.0, g1))
+    words = a[a != c.pad_id]
+    assert bool(((words >= FIRST_TEXT_ID) & (words < c.text_vocab)).all())
+    after = (a == c.pad_id).long().cumsum(1) > 0
+    assert bool((a[after] == c.pad_id).all())  # nothing after the end

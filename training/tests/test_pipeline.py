@@ -30,6 +30,11 @@ def test_pipeline_trains_evaluates_and_writes_a_bundle_with_a_card(fixture_expor
     assert card["metrics"]["headline_set"] == "test" and card["data"]["split"]["test"]["concepts"] > 0
     for k in REQUIRED:  # the judge-scored captioning decodes the GPT's captions with the real tokenizer
         assert k in card["metrics"] or (k == "caption_accuracy" and not tokenize.cli_available()), k
+    for mm in card["metrics"]["test"]["by_mode"].values():  # the app's choices: best of k by CLIP, both regimes
+        assert mm["rerank_candidates"] == 3 and mm["rerank_queries"] >= 2
+        assert 0 <= mm["gen_r_precision_reranked"] <= 1 and 0 <= mm["gen_r_precision_first_of_k"] <= 1
+        if tokenize.cli_available():
+            assert 0 <= mm["caption_accuracy_reranked"] <= 1 and 0 <= mm["caption_accuracy_neighbours"] <= 1
     roles = {f["role"] for f in card["files"]}
     assert {"vq-encoder", "vq-decoder", "gpt-step", "clip-text", "clip-image", "samples"} <= roles
     assert card["gpt"]["vocab_size"] == card["gpt"]["text_vocab"] + card["vq"]["codebook_size"]

@@ -10,7 +10,10 @@ import { KvStream, type StepSession } from "./kv-stream";
 import { createRng } from "./rng";
 import { sampleLogits, type SamplingOptions } from "./sampling";
 
-/** Options of `model.caption`. Sampling options apply to the autoregressive mode; masked captioning is greedy. */
+/**
+ * Options of `model.caption`. `temperature` and `seed` apply to both modes (0, the default, is greedy); `topK` and
+ * `topP` to the autoregressive mode only.
+ */
 export interface CaptionOptions extends SamplingOptions {
   /** `"autoregressive"` (the GPT's reverse stream) or `"masked"`; default `model.defaultMode`. */
   mode?: GenerationMode;
@@ -20,7 +23,13 @@ export interface CaptionOptions extends SamplingOptions {
   textIdLimit?: number;
   /** Seed when sampling (temperature > 0); default 0. */
   seed?: number;
-  /** Cancels between steps. */
+  /**
+   * Best of N by CLIP, 1..16 (default 1: one caption, as above). N > 1 makes the greedy caption and N − 1 sampled
+   * at `temperature` (default 0.7, must be above 0) with seeds `seed + 1` … `seed + N − 1`, and returns the one
+   * whose CLIP text embedding is closest to the image's (src/caption-candidates.ts).
+   */
+  candidates?: number;
+  /** Cancels between steps and between candidates, with CancelledError. */
   signal?: AbortSignal;
 }
 

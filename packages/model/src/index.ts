@@ -24,6 +24,8 @@ export { Model, createModel } from "./model";
 export type { ModelEvents } from "./model";
 export type { Candidate, GenerateOptions, GenerateProgress, Generation } from "./generate";
 export type { CaptionOptions } from "./caption";
+export { CANDIDATE_TEMPERATURE, MAX_CAPTION_CANDIDATES } from "./caption-candidates";
+export { CAPTION_CHOICE_TEMPERATURE } from "./masked";
 export { maskedAfterStep } from "./masked-decoding";
 export { GENERATION_MODES } from "./bundle/card-maskgit";
 export type {

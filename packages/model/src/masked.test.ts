@@ -7,9 +7,16 @@ import { FIRST_TEXT_ID } from "./caption";
 import { CancelledError, ModelOptionError, ModeUnavailableError } from "./errors";
 import type { GenerateProgress } from "./generate";
 import { createImage, type RgbaImage } from "./image";
-import { runMaskedCaption, runMaskedGeneration, type MaskedEngine } from "./masked";
+import {
+  CAPTION_CHOICE_TEMPERATURE,
+  runMaskedCaption,
+  runMaskedGeneration,
+  type MaskedEngine,
+} from "./masked";
+import { gumbel, sampleCode } from "./masked-decoding";
 import { createModel, type Model } from "./model";
 import { loadBundleFromDirectory } from "./node/directory";
+import { createRng } from "./rng";
 
 let model: Model;
 let m: MaskgitCard;
@@ -175,6 +182,32 @@ describe("masked generation", () => {
   });
 });
 
+/** The tiny bundle's codes, CLIP embedding and maskgit session for captioning `image`. */
+async function captionInputs(image: RgbaImage) {
+  const [codes] = await model.encodeImages([image]);
+  const [clip] = await model.embedImage([image]);
+  const session = await (
+    model as unknown as { sessions: { get(r: string): Promise<ModelSession> } }
+  ).sessions.get("maskgit");
+  return { codes: codes!, clip, session };
+}
+
+/** A stand-in maskgit graph that answers every pass with these text logits `[L × V]` (and zero image logits). */
+function standIn(text: Float32Array) {
+  const tensor = (data: Float32Array, dims: number[]) => ({ data, dims, type: "float32", location: "cpu" });
+  return {
+    run: () =>
+      Promise.resolve({
+        image_logits: tensor(new Float32Array(m.imageTokens * m.codebookSize), [
+          1,
+          m.imageTokens,
+          m.codebookSize,
+        ]),
+        text_logits: tensor(text, [1, m.captionLen, m.textVocab]),
+      } as unknown as Record<string, Tensor>),
+  };
+}
+
 describe("masked captioning", () => {
   test("is deterministic, takes caption_steps passes and returns ordinary text ids only", async () => {
     const [codes] = await model.encodeImages([solid([220, 30, 30])]);
@@ -224,6 +257,76 @@ describe("masked captioning", () => {
     const codes = new Int32Array(m.imageTokens);
     const clip = new Float32Array(32);
     expect(await runMaskedCaption(session, model.card, codes, clip, { textIdLimit: 100 })).toEqual([40, 41]);
+  });
+
+  test("sampled (temperature > 0) is deterministic per seed, differs from greedy, stays in the allowed ids", async () => {
+    const { codes, clip, session } = await captionInputs(solid([220, 30, 30]));
+    const limit = model.tokenizer.vocabSize;
+    const greedy = await runMaskedCaption(session, model.card, codes, clip, { textIdLimit: limit });
+    const sampled: number[][] = [];
+    for (let seed = 1; seed <= 6; seed++) {
+      const options = { textIdLimit: limit, temperature: 0.7, seed };
+      const a = await runMaskedCaption(session, model.card, codes, clip, options);
+      expect(await runMaskedCaption(session, model.card, codes, clip, options)).toEqual(a);
+      expect(a.every((id) => id >= FIRST_TEXT_ID && id < limit)).toBe(true);
+      sampled.push(a);
+    }
+    expect(sampled.some((ids) => ids.join() !== greedy.join())).toBe(true);
+    expect(new Set(sampled.map((ids) => ids.join())).size).toBeGreaterThan(1);
+    const text = await model.caption(solid([220, 30, 30]), { mode: "masked", temperature: 0.7, seed: 3 });
+    expect(text).toBe(model.tokenizer.decode(sampled[2]!, { skipSpecialTokens: true }));
+  });
+
+  test("temperature 0 is the greedy path whatever the seed (no draws)", async () => {
+    const { codes, clip, session } = await captionInputs(solid([30, 30, 220]));
+    const base = { textIdLimit: model.tokenizer.vocabSize };
+    const greedy = await runMaskedCaption(session, model.card, codes, clip, base);
+    for (const seed of [0, 1, 99])
+      expect(
+        await runMaskedCaption(session, model.card, codes, clip, { ...base, temperature: 0, seed }),
+      ).toEqual(greedy);
+  });
+
+  test("one step samples each position in order from the tempered allowed logits, then draws its Gumbel", async () => {
+    // A stand-in graph: random logits over the whole text vocabulary, special slots favoured.
+    const L = m.captionLen;
+    const V = m.textVocab;
+    const limit = 60;
+    const text = Float32Array.from(
+      { length: L * V },
+      (_, i) => Math.sin(i * 12.9898) * 3 + (i % V < 8 ? 9 : 0),
+    );
+    const session = standIn(text);
+    const codes = new Int32Array(m.imageTokens);
+    const clip = new Float32Array(32);
+    const options = { textIdLimit: limit, temperature: 1.5, seed: 9, steps: 1 };
+    const ids = await runMaskedCaption(session, model.card, codes, clip, options);
+    // With one step every position is decided at once (noise scale 0); the draws still alternate sample, Gumbel.
+    const allowed = [m.padId, ...Array.from({ length: limit - FIRST_TEXT_ID }, (_, i) => FIRST_TEXT_ID + i)];
+    const rng = createRng(9);
+    const expected: number[] = [];
+    for (let p = 0; p < L; p++) {
+      const row = Float32Array.from(allowed, (id) => text[p * V + id] as number);
+      expected.push(allowed[sampleCode(row, 1.5, 0, rng).code] as number);
+      gumbel(rng);
+    }
+    const end = expected.indexOf(m.padId);
+    expect(ids).toEqual(end < 0 ? expected : expected.slice(0, end));
+    expect(CAPTION_CHOICE_TEMPERATURE).toBe(2);
+  });
+
+  test("sampling never picks a special token, however hot", async () => {
+    const L = m.captionLen;
+    const V = m.textVocab;
+    const text = new Float32Array(L * V).fill(0);
+    for (let p = 0; p < L; p++) text[p * V + m.bot] = 50; // bot: by far the favourite, never allowed
+    const codes = new Int32Array(m.imageTokens);
+    const clip = new Float32Array(32);
+    for (let seed = 0; seed < 5; seed++) {
+      const options = { textIdLimit: 100, temperature: 5, seed };
+      const ids = await runMaskedCaption(standIn(text), model.card, codes, clip, options);
+      expect(ids.every((id) => id >= FIRST_TEXT_ID && id < 100)).toBe(true);
+    }
   });
 });
 

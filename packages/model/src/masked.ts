@@ -5,7 +5,8 @@
 // batch per step (rows 0..N-1 conditional on the prompt's CLIP text embedding, row N+i the unconditional twin
 // of row i: all-pad caption, zero condition), samples from candidate i's seeded stream i, shows the whole current
 // estimate after every step, cancels between steps and reranks with CLIP as the autoregressive path does.
-// Captioning is greedy over the caption positions, conditioned on the image's CLIP embedding.
+// Captioning decodes the caption positions, conditioned on the image's CLIP embedding: greedy by default, or
+// sampled at a temperature from one seeded stream with Gumbel-annealed confidences.
 import type { ModelCard } from "./bundle/card";
 import type { MaskgitCard } from "./bundle/card-maskgit";
 import { FIRST_TEXT_ID } from "./caption";
@@ -214,20 +215,30 @@ class MaskedRun {
   }
 }
 
+/**
+ * The choice temperature of sampled masked captioning: the weight of the Gumbel noise on confidences at the first
+ * step, annealed linearly to 0 (noiseScale). Fixed, not from the card, so that the Python side uses the same.
+ */
+export const CAPTION_CHOICE_TEMPERATURE = 2.0;
+
 /** Options of masked captioning (a subset of CaptionOptions). */
 export interface MaskedCaptionOptions {
   /** Text ids at or above this are never chosen (the model passes its tokenizer's size). */
   textIdLimit?: number;
   /** Decoding steps (default `card.maskgit.sampling.caption_steps`). */
   steps?: number;
+  /** 0 (default): greedy. Above 0: each masked position samples from softmax(allowed logits / temperature). */
+  temperature?: number;
+  /** Seed of the one stream a sampled caption draws from (temperature > 0); default 0. */
+  seed?: number;
   signal?: AbortSignal;
 }
 
 /**
- * Caption ids (before the first pad) for image codes `[G²]`, greedy: each step takes, per masked caption
- * position, the most likely id the model may choose (ordinary text ids and pad, which ends the caption), keeps
- * the most confident by log-probability and masks the rest again. `clipImage`: the image's CLIP embedding
- * (required when the graph is conditioned).
+ * Caption ids (before the first pad) for image codes `[G²]`. Each step decides every masked caption position
+ * among the ids the model may choose (ordinary text ids and pad, which ends the caption), keeps the most
+ * confident and masks the rest again (captionChoice says how: greedy, or sampled). `clipImage`: the image's CLIP
+ * embedding (required when the graph is conditioned).
  */
 export async function runMaskedCaption(
   session: RunnableSession,
@@ -244,6 +255,7 @@ export async function runMaskedCaption(
   const steps = checkedSteps(options.steps, m.sampling.captionSteps);
   const limit = Math.min(m.textVocab, options.textIdLimit ?? m.textVocab);
   const L = m.captionLen;
+  const choose = captionChoice(m.padId, limit, steps, options);
   const text = new Int32Array(L).fill(-1);
   const tokens = new Int32Array(m.blockSize);
   tokens[0] = m.bot;
@@ -257,10 +269,9 @@ export async function runMaskedCaption(
     for (let p = 0; p < L; p++) {
       if ((text[p] as number) >= 0) continue;
       masked.push(p);
-      const row = logits.subarray(p * m.textVocab, (p + 1) * m.textVocab);
-      const id = bestAllowed(row, m.padId, limit);
-      text[p] = id;
-      confidence[p] = logProbability(row, id);
+      const choice = choose(logits.subarray(p * m.textVocab, (p + 1) * m.textVocab), step);
+      text[p] = choice.id;
+      confidence[p] = choice.confidence;
     }
     for (const p of leastConfident(masked, confidence, maskedAfterStep(L, step, steps))) text[p] = -1;
   }
@@ -273,4 +284,39 @@ function bestAllowed(row: Float32Array, padId: number, limit: number): number {
   let best = padId;
   for (let id = FIRST_TEXT_ID; id < limit; id++) if ((row[id] as number) > (row[best] as number)) best = id;
   return best;
+}
+
+/** Decides one masked caption position at step `step` from its logits row: the id and its confidence. */
+type CaptionChoice = (row: Float32Array, step: number) => { id: number; confidence: number };
+
+/**
+ * The rule for one caption position. Temperature 0 (or below): the most likely allowed id, confidence its
+ * log-probability over the whole row, no random draws. Temperature > 0 (the Python side, maskgit.py, uses the
+ * same rule): gather the allowed logits (pad, then FIRST_TEXT_ID..limit−1, the ids bestAllowed considers), sample
+ * one from softmax(logits / temperature) with one draw of the stream `createRng(seed)` (sampleCode), then one
+ * Gumbel draw: confidence = the sample's log-probability under that tempered distribution +
+ * noiseScale(CAPTION_CHOICE_TEMPERATURE, step, steps) · Gumbel. Positions are visited in position order.
+ */
+function captionChoice(
+  padId: number,
+  limit: number,
+  steps: number,
+  options: MaskedCaptionOptions,
+): CaptionChoice {
+  const { temperature = 0, seed = 0 } = options;
+  if (!(temperature > 0))
+    return (row) => {
+      const id = bestAllowed(row, padId, limit);
+      return { id, confidence: logProbability(row, id) };
+    };
+  const rng = createRng(seed);
+  const allowed = [padId];
+  for (let id = FIRST_TEXT_ID; id < limit; id++) if (id !== padId) allowed.push(id);
+  const gathered = new Float32Array(allowed.length);
+  return (row, step) => {
+    allowed.forEach((id, i) => (gathered[i] = row[id] as number));
+    const { code, logProb } = sampleCode(gathered, temperature, 0, rng);
+    const noise = noiseScale(CAPTION_CHOICE_TEMPERATURE, step, steps);
+    return { id: allowed[code] as number, confidence: logProb + noise * gumbel(rng) };
+  };
 }

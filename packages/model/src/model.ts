@@ -8,7 +8,8 @@ import type { ModelBundle } from "./bundle/bundle";
 import type { ModelCard } from "./bundle/card";
 import type { GenerationMode } from "./bundle/card-maskgit";
 import { runCaption, type CaptionOptions } from "./caption";
-import { BackendError, BundleFormatError, ModelOptionError } from "./errors";
+import { bestCaption, candidateOptions, captionCandidateCount } from "./caption-candidates";
+import { BackendError, BundleFormatError, CancelledError, ModelOptionError } from "./errors";
 import { Emitter } from "./events";
 import { runGeneration, type GenerateOptions, type Generation, type GenerationEngine } from "./generate";
 import {
@@ -92,28 +93,31 @@ export class Model extends Emitter<ModelEvents> {
   }
 
   /**
-   * A caption for `image`: the GPT's reverse (image → text) stream, greedy unless a temperature is given, or
-   * (mode "masked") greedy masked decoding conditioned on the image's CLIP embedding.
-   * @throws ModeUnavailableError for a mode the bundle does not have.
+   * A caption for `image`: the GPT's reverse (image → text) stream, or (mode "masked") masked decoding
+   * conditioned on the image's CLIP embedding; greedy unless a temperature is given. With `candidates: N > 1`,
+   * the best of the greedy caption and N − 1 sampled ones by CLIP similarity to the image.
+   * @throws ModeUnavailableError for a mode the bundle does not have; ModelOptionError for a bad `candidates`.
+   * @example
+   * const text = await model.caption(image, { candidates: 8 }); // best of 8 by CLIP
    */
   caption(image: RgbaImage, options: CaptionOptions = {}): Promise<string> {
     return this.run(async () => {
+      const count = captionCandidateCount(options);
       const mode = resolveMode(this, options.mode);
       const [codes] = await this.encodeNow([image]);
-      const textIdLimit = this.tokenizer.vocabSize;
-      let ids: number[];
-      if (mode === "masked") {
-        const clip = this.card.maskgit?.cond ? (await this.embedImageNow([image]))[0] : undefined;
-        const session = await this.sessions.get("maskgit");
-        ids = await runMaskedCaption(session, this.card, codes as Int32Array, clip, {
-          textIdLimit,
-          ...options,
-        });
-      } else {
-        const step = await this.sessions.get("gpt-step");
-        ids = await runCaption(step, this.card, codes as Int32Array, { textIdLimit, ...options });
+      const conditioned = mode === "masked" && this.card.maskgit?.cond !== undefined;
+      const clip = count > 1 || conditioned ? (await this.embedImageNow([image]))[0] : undefined;
+      const once = (o: CaptionOptions): Promise<string> =>
+        this.captionNow(mode, codes as Int32Array, conditioned ? clip : undefined, o);
+      if (count === 1) return once(options);
+      const texts: string[] = [];
+      for (let i = 0; i < count; i++) {
+        if (options.signal?.aborted) throw new CancelledError("caption");
+        texts.push(await once(candidateOptions(options, i)));
       }
-      return this.tokenizer.decode(ids, { skipSpecialTokens: true });
+      if (options.signal?.aborted) throw new CancelledError("caption");
+      const embed = (t: readonly string[]): Promise<Float32Array[]> => this.embedTextNow(t);
+      return bestCaption(texts, clip as Float32Array, embed, this.card.clip.logitScale);
     });
   }
 
@@ -192,6 +196,27 @@ export class Model extends Emitter<ModelEvents> {
       clipText: await this.sessions.get("clip-text"),
       clipImage: await this.sessions.get("clip-image"),
     });
+  }
+
+  /** One caption of image codes in `mode` (`clip`: the image's embedding when the masked graph is conditioned). */
+  private async captionNow(
+    mode: GenerationMode,
+    codes: Int32Array,
+    clip: Float32Array | undefined,
+    options: CaptionOptions,
+  ): Promise<string> {
+    const textIdLimit = this.tokenizer.vocabSize;
+    const ids =
+      mode === "masked"
+        ? await runMaskedCaption(await this.sessions.get("maskgit"), this.card, codes, clip, {
+            textIdLimit,
+            ...options,
+          })
+        : await runCaption(await this.sessions.get("gpt-step"), this.card, codes, {
+            textIdLimit,
+            ...options,
+          });
+    return this.tokenizer.decode(ids, { skipSpecialTokens: true });
   }
 
   private embedTextNow(texts: readonly string[]): Promise<Float32Array[]> {

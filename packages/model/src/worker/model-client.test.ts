@@ -69,6 +69,26 @@ describe("ModelClient over the worker protocol", () => {
     );
   });
 
+  test("passes candidates, temperature and seed through to caption", async () => {
+    const image = solid([220, 30, 30]);
+    for (const mode of ["autoregressive", "masked"] as const) {
+      const greedy = await local.caption(image, { mode });
+      const sampled = { mode, temperature: 0.7, seed: 3 };
+      const best = { mode, candidates: 8 };
+      const [remoteSampled, remoteBest] = [
+        await client.caption(image, sampled),
+        await client.caption(image, best),
+      ];
+      expect(remoteSampled).toBe(await local.caption(image, sampled));
+      expect(remoteBest).toBe(await local.caption(image, best));
+      expect([remoteSampled, remoteBest]).not.toContain(greedy); // so the options did cross
+    }
+    await expect(client.caption(image, { candidates: 17 })).rejects.toMatchObject({
+      name: "ModelOptionError",
+      option: "candidates",
+    });
+  });
+
   test("a masked request to a bundle without the masked generator fails with ModeUnavailableError", async () => {
     const base = "http://static.test/format2/";
     const other = createWorkerPair({ fetch: staticFetch(TINY_FORMAT2_DIR, base) });

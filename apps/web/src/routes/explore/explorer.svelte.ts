@@ -14,6 +14,7 @@ import {
 } from "@commonspace/model/client";
 import { api, API_URL } from "$lib/api";
 import type { DeviceModel } from "$lib/device-model.svelte";
+import { NEIGHBOUR_CAPTIONS, pictureCaption, type PictureCaption } from "./picture-caption";
 import { mergeResults, placeFromNeighbours } from "./search-merge";
 
 /** One point of the map. */
@@ -54,7 +55,8 @@ export class Explorer {
   selection: Selection | undefined = $state.raw();
   /** The picture the person dropped or picked, and what the model's captioning makes of it. */
   picked: { readonly image: RgbaImage; readonly label: string } | undefined = $state.raw();
-  pickedCaption: string | undefined = $state();
+  pickedCaption: PictureCaption | undefined = $state.raw();
+  captionFailure: string | undefined = $state();
   captioning = $state(false);
   /** ms from opening the page to the index being ready to draw (the map reports when it drew). */
   readonly openedAt = performance.now();
@@ -119,21 +121,31 @@ export class Explorer {
   async searchPicture(image: RgbaImage, label: string): Promise<void> {
     this.picked = { image, label };
     this.pickedCaption = undefined;
+    this.captionFailure = undefined;
     await this.searchImage(image, label);
   }
 
-  /** Captions the picked picture with the device's model, in the model's default mode. */
+  /**
+   * Captions the picked picture: the device model's own caption (default mode, best of 8 by CLIP) against the
+   * first captions of its nearest indexed images, the closest by CLIP (picture-caption.ts).
+   */
   async captionPicked(): Promise<void> {
     const picked = this.picked;
     if (!picked || this.captioning) return;
     this.captioning = true;
+    this.captionFailure = undefined;
     try {
       const loaded = await this.device.ready();
-      const text = await this.client.caption(picked.image, { mode: loaded.defaultMode });
-      if (this.picked === picked) this.pickedCaption = text;
+      const own = await this.client.caption(picked.image, { mode: loaded.defaultMode, candidates: 8 });
+      const near = this.index
+        ? await this.client.search<number>(DATASET_INDEX_NAME, picked.image, NEIGHBOUR_CAPTIONS)
+        : [];
+      const words = near.map((hit) => this.points[hit.key]?.caption ?? "");
+      const result = await pictureCaption(own, words, (c) => this.client.rank(picked.image, c));
+      if (this.picked === picked) this.pickedCaption = result;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (this.picked === picked) this.pickedCaption = `(could not caption it: ${message})`;
+      if (this.picked === picked) this.captionFailure = `Could not caption it: ${message}`;
     } finally {
       this.captioning = false;
     }
