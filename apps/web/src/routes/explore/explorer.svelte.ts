@@ -187,6 +187,9 @@ export class Explorer {
   }
 
   private async run(label: string, search: () => Promise<number[]>): Promise<void> {
+    // Without this version's index there is nothing to search: the page already says why (open's failure),
+    // and a picture can still be captioned.
+    if (!this.index) return;
     this.searching = true;
     try {
       this.results = await search();
