@@ -223,10 +223,14 @@ def reranked_captions(g, clip, codes, clip_images, greedy_ids, k: int, temperatu
     cands = torch.stack(cands, 1)  # (Q, k, L)
     Q, _, L = cands.shape
     emb = embed(clip, ids=cands.view(-1, L), device=device).view(Q, k, -1)
-    sim = torch.einsum("qe,qke->qk", clip_images.cpu(), emb)
-    pad = g.model.c.pad_id
-    sim = sim.masked_fill((cands == pad).all(-1), -float("inf"))
-    return cands[torch.arange(Q), sim.argmax(1)]
+    return closest_captions(torch.einsum("qe,qke->qk", clip_images.cpu(), emb), cands, g.model.c.pad_id)
+
+
+def closest_captions(sim: torch.Tensor, cands: torch.Tensor, pad_id: int) -> torch.Tensor:
+    """Per row, the candidate caption (cands (Q, k, L)) of highest similarity (sim (Q, k)); an empty (all-pad)
+    caption never wins unless all are, ties go to the earlier candidate. (Q, L) ids."""
+    sim = sim.masked_fill((cands == pad_id).all(-1), -float("inf"))
+    return cands[torch.arange(len(cands)), sim.argmax(1)]
 
 
 @torch.no_grad()
@@ -255,8 +259,7 @@ def neighbour_captions(clip, clip_images, bank: dict, n: int, device, extra: tor
         if extra is not None:
             ids = torch.cat([ids, extra[qi].cpu()])
         sim = embed(clip, ids=ids, device=device) @ clip_images[qi].cpu()
-        sim = sim.masked_fill((ids == pad_id).all(-1), -float("inf"))  # an empty caption never wins
-        out.append(ids[sim.argmax()])
+        out.append(closest_captions(sim[None], ids[None], pad_id)[0])
     return torch.stack(out)
 
 
