@@ -147,12 +147,33 @@ describe("caption candidates", () => {
       );
       await watched.dispose();
     }
-    const controller = new AbortController();
-    const watched = await watchedModel("gpt-step", (runs) => runs === 100 && controller.abort());
-    const error = await watched
-      .caption(RED, { mode: "autoregressive", candidates: 8, signal: controller.signal })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CancelledError);
+    // Autoregressive: abort in the image prefix, or in the batched text steps after it.
+    const prefix = model.card.vq.grid ** 2 + 2;
+    for (const abortAt of [3, prefix + 2]) {
+      const controller = new AbortController();
+      let runs = 0;
+      const watched = await watchedModel("gpt-step", (n) => {
+        runs = n;
+        if (n === abortAt) controller.abort();
+      });
+      const error = await watched
+        .caption(RED, { mode: "autoregressive", candidates: 8, temperature: 3, signal: controller.signal })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CancelledError);
+      expect(runs).toBe(abortAt);
+      await watched.dispose();
+    }
+  });
+
+  test("autoregressive candidates share one image prefix: at most G² + 2 + L step runs for 8", async () => {
+    let runs = 0;
+    const watched = await watchedModel("gpt-step", () => runs++);
+    const options = { mode: "autoregressive", candidates: 8, temperature: 3 } as const;
+    const text = await watched.caption(RED, options);
+    expect(text).toBe(await model.caption(RED, options));
+    const { grid } = model.card.vq;
+    expect(runs).toBeGreaterThan(grid ** 2 + 2);
+    expect(runs).toBeLessThanOrEqual(grid ** 2 + 2 + model.card.text.captionLen);
     await watched.dispose();
   });
 });

@@ -43,32 +43,62 @@ export async function runCaption(
   codes: Int32Array,
   options: CaptionOptions = {},
 ): Promise<number[]> {
+  return (await runCaptions(step, card, codes, [options]))[0] as number[];
+}
+
+/**
+ * Samples one caption per entry of `rows` (each with its own temperature, seed, top-k, top-p) for the same image
+ * codes, in one batch: the image prefix runs once at batch 1 and is fanned out to every row, then all rows step
+ * together until each has chosen <|eot|> or L ids. Row r gives what `runCaption(…, rows[r])` gives alone.
+ * `signal` and `textIdLimit` are read from `rows[0]`.
+ */
+export async function runCaptions(
+  step: StepSession,
+  card: ModelCard,
+  codes: Int32Array,
+  rows: readonly CaptionOptions[],
+): Promise<number[][]> {
   const G2 = card.vq.grid ** 2;
   if (codes.length !== G2) throw new ModelOptionError("codes", `${codes.length} codes`, `${G2} (G × G)`);
-  const { temperature = 0, seed = 0 } = options;
-  const rng = createRng(seed);
+  if (rows.length === 0) return [];
+  const { signal, textIdLimit } = rows[0] as CaptionOptions;
   const { boi, boc, eot, imageOffset, vocabSize } = card.gpt;
-  const textVocab = Math.min(card.gpt.textVocab, options.textIdLimit ?? card.gpt.textVocab);
+  const textVocab = Math.min(card.gpt.textVocab, textIdLimit ?? card.gpt.textVocab);
+  const rngs = rows.map((o) => createRng(o.seed ?? 0));
   const allowed = new Float32Array(textVocab - FIRST_TEXT_ID + 1);
   const stream = new KvStream(step, card, 1);
-  const ids: number[] = [];
+  const ids: number[][] = rows.map(() => []);
+  const done = rows.map(() => false);
+  const check = (): void => {
+    if (signal?.aborted) throw new CancelledError("caption", stream.steps);
+  };
   try {
     const prefix = [boi, ...Array.from(codes, (c) => imageOffset + c), boc];
     let logits: Float32Array = new Float32Array(vocabSize);
-    for (const token of [...prefix, ...Array<number>(card.text.captionLen)]) {
-      if (options.signal?.aborted) throw new CancelledError("caption", stream.steps);
-      if (stream.position >= prefix.length) {
+    for (const token of prefix) {
+      check();
+      logits = await stream.step([token]);
+    }
+    if (rows.length > 1) await stream.gather(rows.map(() => 0));
+    let batchLogits: Float32Array[] = rows.map(() => logits);
+    for (;;) {
+      const next = rows.map((options, r) => {
+        if (done[r]) return eot;
         // Candidates: text ids FIRST_TEXT_ID..textVocab-1, then <|eot|> in the last slot.
-        allowed.set(logits.subarray(FIRST_TEXT_ID, textVocab));
-        allowed[allowed.length - 1] = logits[eot] as number;
-        const pick = sampleLogits(allowed, { ...options, temperature }, rng);
-        if (pick === allowed.length - 1) break;
-        ids.push(FIRST_TEXT_ID + pick);
-        if (ids.length === card.text.captionLen) break;
-        logits = await stream.step([FIRST_TEXT_ID + pick]);
-      } else {
-        logits = await stream.step([token]);
-      }
+        const row = batchLogits[r] as Float32Array;
+        allowed.set(row.subarray(FIRST_TEXT_ID, textVocab));
+        allowed[allowed.length - 1] = row[eot] as number;
+        const pick = sampleLogits(allowed, { ...options, temperature: options.temperature ?? 0 }, rngs[r]!);
+        const out = ids[r] as number[];
+        if (pick === allowed.length - 1) done[r] = true;
+        else out.push(FIRST_TEXT_ID + pick);
+        if (out.length === card.text.captionLen) done[r] = true;
+        return done[r] ? eot : FIRST_TEXT_ID + pick;
+      });
+      if (done.every(Boolean)) break;
+      check();
+      const flat = await stream.step(next);
+      batchLogits = rows.map((_, r) => flat.subarray(r * vocabSize, (r + 1) * vocabSize));
     }
   } finally {
     stream.dispose();

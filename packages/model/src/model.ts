@@ -7,7 +7,7 @@ import { getBackend, onBackendChange, type BackendInfo } from "./backend";
 import type { ModelBundle } from "./bundle/bundle";
 import type { ModelCard } from "./bundle/card";
 import type { GenerationMode } from "./bundle/card-maskgit";
-import { runCaption, type CaptionOptions } from "./caption";
+import { runCaption, runCaptions, type CaptionOptions } from "./caption";
 import { bestCaption, candidateOptions, captionCandidateCount } from "./caption-candidates";
 import { BackendError, BundleFormatError, CancelledError, ModelOptionError } from "./errors";
 import { Emitter } from "./events";
@@ -110,10 +110,16 @@ export class Model extends Emitter<ModelEvents> {
       const once = (o: CaptionOptions): Promise<string> =>
         this.captionNow(mode, codes as Int32Array, conditioned ? clip : undefined, o);
       if (count === 1) return once(options);
+      const rows = Array.from({ length: count }, (_, i) => candidateOptions(options, i));
       const texts: string[] = [];
-      for (let i = 0; i < count; i++) {
-        if (options.signal?.aborted) throw new CancelledError("caption");
-        texts.push(await once(candidateOptions(options, i)));
+      if (mode === "autoregressive") {
+        // One batch: the image prefix runs once for all candidates (caption.ts runCaptions).
+        texts.push(...(await this.captionsNow(codes as Int32Array, rows)));
+      } else {
+        for (const o of rows) {
+          if (options.signal?.aborted) throw new CancelledError("caption");
+          texts.push(await once(o));
+        }
       }
       if (options.signal?.aborted) throw new CancelledError("caption");
       const embed = (t: readonly string[]): Promise<Float32Array[]> => this.embedTextNow(t);
@@ -217,6 +223,19 @@ export class Model extends Emitter<ModelEvents> {
             ...options,
           });
     return this.tokenizer.decode(ids, { skipSpecialTokens: true });
+  }
+
+  /** Autoregressive captions of image codes, one per entry of `rows`, decoded in one batch. */
+  private async captionsNow(codes: Int32Array, rows: readonly CaptionOptions[]): Promise<string[]> {
+    const textIdLimit = this.tokenizer.vocabSize;
+    const step = await this.sessions.get("gpt-step");
+    const all = await runCaptions(
+      step,
+      this.card,
+      codes,
+      rows.map((o) => ({ textIdLimit, ...o })),
+    );
+    return all.map((ids) => this.tokenizer.decode(ids, { skipSpecialTokens: true }));
   }
 
   private embedTextNow(texts: readonly string[]): Promise<Float32Array[]> {
