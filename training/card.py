@@ -237,6 +237,15 @@ def metrics_table(m: dict) -> str:
             f"{f(s, 'real_t2i_r_precision', 1)})"),
         row("captioning: true caption ranked first by the GPT's likelihood", lambda s: f(s, "caption_rank_accuracy", 1)),
     ]
+    if any(get(s, "gen_r_precision_reranked") is not None for s in sets):  # eval.rerank_candidates > 1
+        rows[4:4] = [row("generation, best of k by CLIP, as Generate shows it (judge)", lambda s: "n/a" if get(
+            s, "gen_r_precision_reranked") is None else (
+            f"{f(s, 'gen_r_precision_reranked', 1)} ({get(s, 'rerank_queries')} captions, k = "
+            f"{get(s, 'rerank_candidates')}; plain first sample {f(s, 'gen_r_precision_first_of_k', 1)}; of ceiling "
+            f"{f(s, 'reranked_over_real', 1)})"))]
+        rows += [row("captioning: best of k by CLIP (judge)", lambda s: f(s, "caption_accuracy_reranked", 1)),
+                 row("captioning: as Explore does it, with the nearest train images' captions (judge)",
+                     lambda s: f(s, "caption_accuracy_neighbours", 1))]
     head = "| metric | " + " | ".join(s or "held out" for s in sets) + " |\n|---|" + "---|" * len(sets)
     return head + "\n" + "\n".join(rows)
 
@@ -250,6 +259,13 @@ def notes_md(notes: list[str]) -> str:
         else:
             out.append("- " + n)
     return "\n".join(out) or "-"
+
+
+def held_text(card: dict) -> str:
+    if not any(f["name"] == "heldout-samples.png" for f in card["files"]):
+        return ""
+    return (" `heldout-samples.png`: held-out captions; the first image is the one used for the R-precision (rerank"
+            " off), then three more samples, then the real image.")
 
 
 def readme(card: dict) -> str:
@@ -285,9 +301,8 @@ captions). Definitions: `docs/bundle-format.md` §7.
 {met}
 
 ## Samples
-`samples.png`: common prompts as the app shows them: 16 candidates each, reranked by CLIP, the best six drawn
-(best first). `heldout-samples.png`: held-out captions;
-the first image is the one used for the R-precision (rerank off), then three more samples, then the real image.
+`samples.png`: common prompts as the app shows them: 8 candidates each, reranked by CLIP, all 8 drawn (best
+first).{held_text(card)}
 
 ## Training
 Hardware: {t['hardware']}; torch {t['torch']}. Minutes per stage: {t['train_minutes']}; steps: {t['steps']}.{init_text(t)}

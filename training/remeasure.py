@@ -1,7 +1,8 @@
 """Re-measure a committed bundle's checkpoints on today's merged-concept splits with the judge; rewrite its card.
 
-    python3 -m training.remeasure --config default-2026-11 --checkpoints training/checkpoints/default \
-        --bundle models/default --export apps/api/seed/.cache/seed.ndjson --images apps/api/seed/.cache/images
+    git archive 143074d models/default | tar -x -C /tmp/old-default    # the 2026.11.29-1056 bundle, default until 2026-12-02
+    python3 -m training.remeasure --config default-2026-11 --checkpoints training/checkpoints/default-2026-11 \
+        --bundle /tmp/old-default/models/default --export apps/api/seed/.cache/seed.ndjson --images apps/api/seed/.cache/images
 
 Loads the slim checkpoints into `training/runs/<config>/`, builds the caches with the bundle's own tokenizer, runs
 `evaluate` (the config's `eval.unseen_by` restricts every set to what the bundle never trained on) and rewrites
@@ -100,8 +101,8 @@ def update_card(bundle: Path, cfg: dict, ds: Dataset, m: dict, old: dict, dup: d
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--config", default="default-2026-11")
-    ap.add_argument("--checkpoints", default=str(common.TRAINING / "checkpoints" / "default"))
-    ap.add_argument("--bundle", default=str(common.ROOT / "models" / "default"))
+    ap.add_argument("--checkpoints", default=str(common.TRAINING / "checkpoints" / "default-2026-11"))
+    ap.add_argument("--bundle", required=True, help="the folder of the bundle those checkpoints were exported as")
     ap.add_argument("--export", required=True)
     ap.add_argument("--images", required=True)
     ap.add_argument("--judge", default=str(JUDGE_DIR / "judge.pt"))

@@ -42,3 +42,18 @@ def test_export_int8_weights_must_name_graph_roles(tmp_path):
     cfg = {"name": "t", "run_dir": str(tmp_path / "run"), "int8_weights": ["gpt_step"]}
     with pytest.raises(ValueError, match=r"int8_weights \['gpt_step'\]: not graph roles; use some of gpt-step"):
         export.int8_files(cfg, {"gpt-step": Path("gpt_step.onnx")}, tmp_path)
+
+
+def test_metrics_table_shows_what_the_app_shows_when_the_eval_measured_it():
+    base = {"images": 10, "concepts": 5, "gen_r_precision": 0.2, "r_precision_queries": 5, "r_precision_candidates": 32}
+    app = {"gen_r_precision_reranked": 0.25, "rerank_queries": 4, "rerank_candidates": 8,
+           "gen_r_precision_first_of_k": 0.2, "reranked_over_real": 0.8, "caption_accuracy_reranked": 0.3,
+           "caption_accuracy_neighbours": 0.5}
+    plain = card.metrics_table({"validation": base, "test": base})
+    assert "best of k" not in plain and "Explore" not in plain
+    table = card.metrics_table({"validation": {**base, **app}, "test": base})
+    row = next(line for line in table.splitlines() if line.startswith("| generation, best of k by CLIP"))
+    assert row == ("| generation, best of k by CLIP, as Generate shows it (judge) | 25.0 % (4 captions, k = 8; plain "
+                   "first sample 20.0 %; of ceiling 80.0 %) | n/a |")
+    assert "| captioning: best of k by CLIP (judge) | 30.0 % | n/a |" in table
+    assert "| captioning: as Explore does it, with the nearest train images' captions (judge) | 50.0 % | n/a |" in table
