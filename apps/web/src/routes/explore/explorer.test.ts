@@ -20,7 +20,9 @@ function standIn() {
     ),
     rank: (_image: RgbaImage, captions: string[]): Promise<Ranked<string>[]> => (
       calls.push("rank"),
-      Promise.resolve(captions.map((item, i) => ({ item, score: -i })))
+      Promise.resolve(
+        captions.map((item, i) => ({ item, index: i, score: -i, probability: 1 / captions.length })),
+      )
     ),
   };
   const device = {
