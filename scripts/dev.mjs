@@ -186,6 +186,17 @@ async function applyMigrations(wrangler) {
   if (code !== 0 && !stopping) await stopAll(`migrations failed (exit ${code})`, 1);
 }
 
+// SvelteKit writes apps/web/.svelte-kit/tsconfig.json (which the web config extends) when vite dev starts; the
+// widget build reads it too, and on a fresh checkout it would start before the file exists and fail. Writing it
+// first (`svelte-kit sync`) lets the two start together.
+async function syncSvelteKit() {
+  const kit = binPath("@sveltejs/kit", "svelte-kit", join(ROOT, "apps/web"));
+  const env = { ...ENV, VITE_CONFIG_NATIVE_IGNORE_WARNING: "true" };
+  const code = await start("kit", process.execPath, [kit, "sync"], { cwd: join(ROOT, "apps/web"), env })
+    .exited;
+  if (code !== 0 && !stopping) await stopAll(`svelte-kit sync failed (exit ${code})`, 1);
+}
+
 // ── Seed hook ────────────────────────────────────────────────────────────────────────────────────────────
 // On the first start (no .state/seeded), once the API is healthy, run `npm run seed -w apps/api` if apps/api
 // has a seed folder and a "seed" script. The seed gets API_URL and PERSIST_TO (the local state folder).
@@ -285,6 +296,7 @@ async function main() {
   const vite = binPath("vite", "vite", join(ROOT, "apps/web"));
 
   await applyMigrations(wrangler);
+  await syncSvelteKit();
   const apiArgs = ["dev", "--local", "--persist-to", PERSIST_TO, "--ip", HOST, "--port", String(API_PORT)];
   // The app's /moderate page calls admin routes from the web origin, whatever WEB_PORT is.
   apiArgs.push("--var", `ADMIN_ORIGINS:${WEB_URL},http://localhost:${WEB_PORT}`);

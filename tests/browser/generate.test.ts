@@ -146,10 +146,19 @@ describe("generate page", () => {
     const autoregressive = decoding.getByLabel("autoregressive, 64 steps");
     const masked = decoding.getByLabel("masked, 4 steps");
     expect(await autoregressive.isChecked()).toBe(true); // the card's default_mode
+    // Guidance shows the card's recommendation (the tiny bundle's 2, not the page's fallback of 8)
+    const guidance = page.getByTestId("guidance");
+    expect(await guidance.inputValue()).toBe("2");
     await autoregressive.focus();
     await page.keyboard.press("ArrowDown");
     expect(await masked.isChecked()).toBe(true);
     expect(await page.evaluate(() => localStorage.getItem("commonspace.mode"))).toBe("masked");
+    expect(await guidance.inputValue()).toBe("2"); // card.maskgit.sampling.cfg_scale
+    await guidance.fill(""); // an emptied field stays empty (no snapping back) and blocks Generate
+    expect(await guidance.inputValue()).toBe("");
+    expect(await page.getByTestId("generate").isDisabled()).toBe(true);
+    await guidance.fill("3");
+    expect(await page.getByTestId("generate").isEnabled()).toBe(true);
 
     await startGeneration(page, REQUEST);
     expect(await settledPhase(page)).toBe("done");
@@ -160,6 +169,10 @@ describe("generate page", () => {
     expect(await canvasesPainted(page)).toEqual(Array(REQUEST.count).fill(true));
     await page.getByTestId("caption-this").click();
     await page.getByTestId("caption-of-best").waitFor({ timeout: 60_000 });
+    // a new grid drops the caption of the old best image
+    await startGeneration(page, { ...REQUEST, seed: REQUEST.seed + 1 });
+    expect(await settledPhase(page)).toBe("done");
+    expect(await page.getByTestId("caption-of-best").count()).toBe(0);
 
     await page.reload();
     await page.getByRole("group", { name: "Decoding" }).waitFor({ timeout: 60_000 });

@@ -2,7 +2,7 @@
 // [<|boi|>, image codes, <|boc|>], then text ids one at a time until <|eot|> or L ids. Greedy by default;
 // with a temperature it samples from a seeded stream. Only ordinary text ids (past the tokenizer's special
 // slots) and <|eot|> may be chosen.
-import { SPECIAL_TOKEN_SLOTS } from "@commonspace/tokenizer";
+import { SPECIAL_TOKEN_SLOTS, type Tokenizer } from "@commonspace/tokenizer";
 import type { ModelCard } from "./bundle/card";
 import type { GenerationMode } from "./bundle/card-maskgit";
 import { CancelledError, ModelOptionError } from "./errors";
@@ -35,6 +35,15 @@ export interface CaptionOptions extends SamplingOptions {
 
 /** First ordinary text id: ids below it are the tokenizer's special-token slots. */
 export const FIRST_TEXT_ID = SPECIAL_TOKEN_SLOTS;
+
+/**
+ * Caption ids → the text a person reads: decoded without special tokens, runs of whitespace made one space and
+ * the ends trimmed. Captions are trained without leading spaces, but the model may still open with a
+ * space-prefixed piece ("Ġlaice"), which would show as “ laice”.
+ */
+export function captionText(tokenizer: Tokenizer, ids: ArrayLike<number>): string {
+  return tokenizer.decode(ids, { skipSpecialTokens: true }).replace(/\s+/g, " ").trim();
+}
 
 /** Samples caption ids (without <|eot|>) for image codes `[G²]`. */
 export async function runCaption(

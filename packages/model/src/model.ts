@@ -7,7 +7,7 @@ import { getBackend, onBackendChange, type BackendInfo } from "./backend";
 import type { ModelBundle } from "./bundle/bundle";
 import type { ModelCard } from "./bundle/card";
 import type { GenerationMode } from "./bundle/card-maskgit";
-import { runCaption, runCaptions, type CaptionOptions } from "./caption";
+import { captionText, runCaption, runCaptions, type CaptionOptions } from "./caption";
 import { bestCaption, candidateOptions, captionCandidateCount } from "./caption-candidates";
 import { BackendError, BundleFormatError, CancelledError, ModelOptionError } from "./errors";
 import { Emitter } from "./events";
@@ -222,7 +222,7 @@ export class Model extends Emitter<ModelEvents> {
             textIdLimit,
             ...options,
           });
-    return this.tokenizer.decode(ids, { skipSpecialTokens: true });
+    return captionText(this.tokenizer, ids);
   }
 
   /** Autoregressive captions of image codes, one per entry of `rows`, decoded in one batch. */
@@ -235,7 +235,7 @@ export class Model extends Emitter<ModelEvents> {
       codes,
       rows.map((o) => ({ textIdLimit, ...o })),
     );
-    return all.map((ids) => this.tokenizer.decode(ids, { skipSpecialTokens: true }));
+    return all.map((ids) => captionText(this.tokenizer, ids));
   }
 
   private embedTextNow(texts: readonly string[]): Promise<Float32Array[]> {

@@ -1,10 +1,11 @@
 import type { LoadedModel, ModelCard } from "@commonspace/model/client";
 import { describe, expect, it } from "vitest";
-import { chosenMode, modeChoices, stepsOf } from "./decoding-mode";
+import { chosenMode, modeChoices, recommendedGuidance, stepsOf } from "./decoding-mode";
 
 const card = {
   vq: { res: 32, grid: 8, codebookSize: 32 },
-  maskgit: { sampling: { steps: 12 } },
+  sampling: { cfgScale: 8, topK: 64, temperature: 0.7 },
+  maskgit: { sampling: { steps: 12, cfgScale: 3 } },
 } as unknown as ModelCard;
 const both = { card, modes: ["autoregressive", "masked"], defaultMode: "masked" } as const;
 const arOnly = {
@@ -27,5 +28,11 @@ describe("decoding mode", () => {
     expect(chosenMode(both, null)).toBe("masked");
     expect(chosenMode(both, "sideways")).toBe("masked");
     expect(chosenMode(arOnly, "masked")).toBe("autoregressive");
+  });
+
+  it("recommends each mode's guidance from the card: the GPT's sampling, or the masked model's own", () => {
+    expect(recommendedGuidance(card, "autoregressive")).toBe(8);
+    expect(recommendedGuidance(card, "masked")).toBe(3);
+    expect(recommendedGuidance({ ...card, maskgit: undefined }, "masked")).toBe(8);
   });
 });

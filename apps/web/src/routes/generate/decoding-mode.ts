@@ -46,3 +46,12 @@ export function storedMode(): string | null {
 export function storeMode(mode: GenerationMode): void {
   if (typeof localStorage !== "undefined") localStorage.setItem(MODE_KEY, mode);
 }
+
+/**
+ * The guidance scale the model's trainer chose on validation for this mode (`card.sampling.cfg_scale`, or
+ * `card.maskgit.sampling.cfg_scale` for masked decoding): what the Guidance field shows until the person edits it.
+ */
+export function recommendedGuidance(card: ModelCard, mode: GenerationMode): number {
+  if (mode === "masked" && card.maskgit) return card.maskgit.sampling.cfgScale;
+  return card.sampling.cfgScale;
+}

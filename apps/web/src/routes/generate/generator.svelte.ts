@@ -39,7 +39,8 @@ export interface Slot {
 export interface GenerateRequest {
   readonly caption: string;
   readonly count: number;
-  readonly guidance: number;
+  /** Classifier-free guidance; undefined: the card's recommendation for the mode (chosen on validation). */
+  readonly guidance?: number | undefined;
   readonly seed: number;
   /** The decoding mode asked for (e.g. the stored choice); the model's default when it lacks this one. */
   readonly mode?: string | null;
