@@ -155,4 +155,23 @@ describe("/explore", () => {
     // Reported, not asserted (no timing assertions in tests): every model call goes through the worker client.
     console.log(`explore: longest main-thread task ${Math.round(Math.max(0, ...longTasks))} ms`);
   });
+
+  it("captions Generate's best image by the same rule, opening the version's dataset index on first use", async () => {
+    const { page, errors } = await browser.newPage();
+    await page.goto(`${web.url}/generate`);
+    await page.getByTestId("caption").fill("red car");
+    await page.getByTestId("count").fill("2");
+    await page.getByTestId("generate").click();
+    await page.locator('[data-testid="status"][data-phase="done"]').waitFor({ timeout: 120_000 });
+    await page.getByTestId("caption-this").click();
+    const said = page.getByTestId("caption-of-best");
+    await said.waitFor({ timeout: 120_000 });
+    const text = ((await said.textContent()) ?? "").replace(/\s+/g, " ").trim();
+    expect(text).toMatch(
+      /^(The model reads it as “.+”\.|The model finds no words for it\.|Closest words: “.+”)/,
+    );
+    expect(text).not.toContain("could not be opened"); // the index was there, and competed
+    console.log(`explore: Generate's caption of its best "red car": ${text}`);
+    expect(errors).toEqual([]);
+  });
 });

@@ -169,6 +169,10 @@ describe("generate page", () => {
     expect(await canvasesPainted(page)).toEqual(Array(REQUEST.count).fill(true));
     await page.getByTestId("caption-this").click();
     await page.getByTestId("caption-of-best").waitFor({ timeout: 60_000 });
+    // the tiny bundle was published without a dataset index: its own words stand, and the page says why
+    expect(await page.getByTestId("caption-of-best").textContent()).toContain(
+      "Its own words only: the dataset index could not be opened",
+    );
     // a new grid drops the caption of the old best image
     await startGeneration(page, { ...REQUEST, seed: REQUEST.seed + 1 });
     expect(await settledPhase(page)).toBe("done");

@@ -14,7 +14,7 @@ import {
 } from "@commonspace/model/client";
 import { api, API_URL } from "$lib/api";
 import type { DeviceModel } from "$lib/device-model.svelte";
-import { NEIGHBOUR_CAPTIONS, pictureCaption, type PictureCaption } from "./picture-caption";
+import { captionPicture, NEIGHBOUR_CAPTIONS, type PictureCaption } from "$lib/picture-caption";
 import { mergeResults, placeFromNeighbours } from "./search-merge";
 
 /** One point of the map. */
@@ -136,12 +136,13 @@ export class Explorer {
     this.captionFailure = undefined;
     try {
       const loaded = await this.device.ready();
-      const own = await this.client.caption(picked.image, { mode: loaded.defaultMode, candidates: 8 });
-      const near = this.index
-        ? await this.client.search<number>(DATASET_INDEX_NAME, picked.image, NEIGHBOUR_CAPTIONS)
-        : [];
-      const words = near.map((hit) => this.points[hit.key]?.caption ?? "");
-      const result = await pictureCaption(own, words, (c) => this.client.rank(picked.image, c));
+      // the index this page opened (none: the model's own caption stands, without a note)
+      const neighbours = async (image: RgbaImage) => {
+        if (!this.index) return [];
+        const near = await this.client.search<number>(DATASET_INDEX_NAME, image, NEIGHBOUR_CAPTIONS);
+        return near.map((hit) => this.points[hit.key]?.caption ?? "");
+      };
+      const result = await captionPicture(this.client, picked.image, loaded.defaultMode, neighbours);
       if (this.picked === picked) this.pickedCaption = result;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
