@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import type { DatasetIndex, RgbaImage } from "@commonspace/model/client";
+import type { DatasetIndex, ModelClient, RgbaImage } from "@commonspace/model/client";
 import { captionCandidates, captionPicture, datasetNeighbours, pictureCaption } from "./picture-caption";
 
 /** A ranker that scores by a fixed table and records what it was asked. */
@@ -96,20 +96,25 @@ describe("datasetNeighbours", () => {
   });
 });
 
+/** A client for captionPicture: `caption` as given, `rank` scoring captions by `rank`. */
+function captionClient(caption: () => Promise<string>, rank: (c: string[]) => Promise<unknown>) {
+  const client = { caption, rank: (_: RgbaImage, c: readonly string[]) => rank([...c]) };
+  return client as unknown as Pick<ModelClient, "caption" | "rank">;
+}
+
 describe("captionPicture", () => {
   it("asks the model for its best of 8 in the mode given, and lets a closer neighbour caption win", async () => {
     const caption = vi.fn(async () => "rde cra");
     const { rank } = ranker({ car: 0.9, "rde cra": 0.2 });
-    const result = await captionPicture({ caption, rank: (_, c) => rank(c) }, image, "masked", async () => [
-      "car",
-    ]);
+    const client = captionClient(caption, rank);
+    const result = await captionPicture(client, image, "masked", async () => ["car"]);
     expect(caption).toHaveBeenCalledWith(image, { mode: "masked", candidates: 8 });
     expect(result).toEqual({ text: "car", source: "dataset", own: "rde cra" });
   });
 
   it("keeps the model's own caption when the index cannot be opened, and says why", async () => {
     const { rank, asked } = ranker({});
-    const client = { caption: async () => "sun", rank: (_: RgbaImage, c: string[]) => rank(c) };
+    const client = captionClient(async () => "sun", rank);
     const result = await captionPicture(client, image, undefined, async () => {
       throw new Error("offline");
     });
