@@ -244,7 +244,7 @@ def metrics_table(m: dict) -> str:
             f"{get(s, 'rerank_candidates')}; plain first sample {f(s, 'gen_r_precision_first_of_k', 1)}; of ceiling "
             f"{f(s, 'reranked_over_real', 1)})"))]
         rows += [row("captioning: best of k by CLIP (judge)", lambda s: f(s, "caption_accuracy_reranked", 1)),
-                 row("captioning: as Explore does it, with the nearest train images' captions (judge)",
+                 row("captioning: as Generate and Explore do it, with the nearest train images' captions (judge)",
                      lambda s: f(s, "caption_accuracy_neighbours", 1))]
     head = "| metric | " + " | ".join(s or "held out" for s in sets) + " |\n|---|" + "---|" * len(sets)
     return head + "\n" + "\n".join(rows)

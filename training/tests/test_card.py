@@ -56,4 +56,4 @@ def test_metrics_table_shows_what_the_app_shows_when_the_eval_measured_it():
     assert row == ("| generation, best of k by CLIP, as Generate shows it (judge) | 25.0 % (4 captions, k = 8; plain "
                    "first sample 20.0 %; of ceiling 80.0 %) | n/a |")
     assert "| captioning: best of k by CLIP (judge) | 30.0 % | n/a |" in table
-    assert "| captioning: as Explore does it, with the nearest train images' captions (judge) | 50.0 % | n/a |" in table
+    assert "| captioning: as Generate and Explore do it, with the nearest train images' captions (judge) | 50.0 % | n/a |" in table
