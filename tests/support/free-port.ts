@@ -19,3 +19,28 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** A port held open until `release()`: nothing else can bind it while the caller starts other servers. */
+export interface ReservedPort {
+  readonly port: number;
+  /** Frees the port; bind it right after this resolves. */
+  release(): Promise<void>;
+}
+
+/**
+ * Like {@link freePort}, but keeps the port bound until `release()`, for a port that must be known long before it
+ * is used (the web app's origin, given to the API before either starts: wrangler and workerd bind random ports of
+ * their own meanwhile, and once took a port that `freePort` had handed out).
+ */
+export function reservePort(): Promise<ReservedPort> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      if (!port) return reject(new Error("the OS gave no port"));
+      resolve({ port, release: () => new Promise<void>((done) => server.close(() => done())) });
+    });
+  });
+}

@@ -4,7 +4,7 @@
  * Chromium. `stop()` ends all three (idempotent, safe after a failed start).
  */
 import { startApi, type ApiServer, type StartApiOptions } from "./api-server";
-import { HOST, freePort } from "./free-port";
+import { HOST, reservePort, type ReservedPort } from "./free-port";
 import { launchBrowser, type LaunchBrowserOptions, type TestBrowser } from "./browser";
 import { publishBundle } from "./publish";
 import { seedPairs } from "./seed-pairs";
@@ -31,18 +31,25 @@ export interface Stack {
 /** Starts API, web build and browser; see the file header. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const parts: { api?: ApiServer; web?: WebApp; browser?: TestBrowser } = {};
+  let reserved: ReservedPort | undefined;
   const stop = async () => {
+    await reserved?.release(); // a start-up that failed before the web app took the port
+    reserved = undefined;
     await parts.browser?.close();
     await parts.web?.stop();
     await parts.api?.stop();
   };
   try {
     // The app's origin is known before the API starts, so the API can let its /moderate page call admin routes.
-    const webPort = await freePort();
+    // The port stays bound (reserved) while the API starts, so workerd cannot take it in the meantime.
+    reserved = await reservePort();
+    const webPort = reserved.port;
     const vars = { ADMIN_ORIGINS: `http://${HOST}:${webPort}`, ...options.api?.vars };
     const api = (parts.api = await startApi({ ...options.api, vars }));
     for (const bundle of options.bundles ?? []) await publishBundle(api.url, bundle.dir, bundle.channel);
     if (options.seedPairs) await seedPairs(api.url, options.seedPairs);
+    await reserved.release();
+    reserved = undefined;
     const web = (parts.web = await startWeb(api.url, webPort));
     const browser = (parts.browser = await launchBrowser(options.browser));
     return { api, web, browser, stop };
