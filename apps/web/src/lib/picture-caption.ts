@@ -1,7 +1,7 @@
 // The caption Explore gives a picture the person dropped or picked, and Generate its best image: the model's own
 // best caption (best of 8 by CLIP, in the worker) competes with the first captions of the picture's nearest
-// images in the dataset index, and whichever CLIP puts closest to the picture wins. Retrieval gives real, human-written words where the small
-// generator's own are garbled; the page says which of the two it shows. training/evaluate.py
+// images in the dataset index, and whichever CLIP puts closest to the picture wins. Retrieval gives real,
+// human-written words where the small generator's own are garbled; the page says which of the two it shows. training/evaluate.py
 // `neighbour_captions` measures the same rule (caption_accuracy_neighbours).
 import {
   DATASET_INDEX_NAME,
